@@ -1,0 +1,68 @@
+/**
+ * The one interface of every vector index (DESIGN.md, "Indexes"). Conventions follow Milvus:
+ * - `L2` reports the **squared** Euclidean distance; smaller is closer.
+ * - `IP` reports the inner product; larger is closer.
+ * - `COSINE` reports the cosine similarity in [-1, 1]; larger is closer.
+ */
+
+/** Similarity metric (Milvus `metric_type`). */
+export type MetricType = 'L2' | 'IP' | 'COSINE';
+
+/** Index type (Milvus `index_type`); issue 3 adds IVF_* and binary types. */
+export type IndexType = 'FLAT' | 'HNSW';
+
+/** Build parameters (Milvus names). HNSW: `M` 2..2048 (default 16), `efConstruction` 1..int32 (default 200). */
+export interface IndexBuildParams {
+  M?: number;
+  efConstruction?: number;
+}
+
+/** Search parameters (Milvus names). HNSW: `ef` ≥ k (default max(k, 64)). */
+export interface IndexSearchParams {
+  ef?: number;
+}
+
+/** What to build: type, metric and parameters for vectors of `dim` float32s. */
+export interface IndexSpec {
+  type: IndexType;
+  metric: MetricType;
+  dim: number;
+  params: IndexBuildParams;
+}
+
+/**
+ * Top-k results of a batch of `nq` queries: row `q` occupies `[q·k, (q+1)·k)`.
+ * `ids` are row offsets in the indexed block (−1 where fewer than k rows qualified),
+ * `scores` the metric's values (see the file comment), best first.
+ */
+export interface SearchResult {
+  nq: number;
+  k: number;
+  ids: Int32Array;
+  scores: Float32Array;
+}
+
+/**
+ * A vector index over a block of `count` vectors (row offsets 0..count−1).
+ */
+export interface VectorIndex {
+  readonly spec: IndexSpec;
+  /** Number of indexed vectors. */
+  readonly count: number;
+  /**
+   * Searches `queries` (`Float32Array` of `nq × dim`, row-major) for the `k` best rows each.
+   * `filter`, if given, is a bitset over rows where a set bit means the row may be returned.
+   * Throws `RangeError` on a wrong query length, k < 1 or an invalid parameter.
+   */
+  search(queries: Float32Array, nq: number, k: number, params?: IndexSearchParams, filter?: Bitset): SearchResult;
+  /** Serializes to a self-describing, versioned byte string (see `loadIndex`). */
+  serialize(): Uint8Array;
+  /** Memory held by the index in bytes (approximate, excluding the JS object overhead). */
+  memoryBytes(): number;
+}
+
+/** A fixed-size bitset over row offsets; bit i set = row i passes. Backed by a `Uint32Array`. */
+export interface Bitset {
+  readonly size: number;
+  get(i: number): boolean;
+}

@@ -1,0 +1,170 @@
+/**
+ * `ShoalService`: what a node offers to its API layers (REST v2, later gRPC) and to embedders.
+ * Every method is implemented by the router actor, which forwards metadata operations to the
+ * coordinator and data operations to shard actors (DESIGN.md, "Actors").
+ *
+ * Names and semantics follow the Milvus RESTful API v2. Every method rejects with a
+ * `ShoalError` (`@shoal/actors`) carrying a Milvus error code on bad input or missing objects.
+ *
+ * Values: Int64 fields are `bigint` in results; in requests they may be `number` (safe integer),
+ * `bigint` or a decimal `string`. FloatVector values are `number[]` of length `dim` (or
+ * `Float32Array`). VarChar is `string`, JSON any JSON value, Bool `boolean`.
+ */
+import type { CollectionSchema, DataType, PrimaryKey } from '@shoal/shard';
+import type { MetricType, IndexType } from '@shoal/ann';
+
+/** Milvus consistency levels (DESIGN.md, "Timestamps and consistency"). */
+export type ConsistencyLevel = 'Strong' | 'Bounded' | 'Session' | 'Eventually';
+
+/** A row as given by or returned to a client: field name → value. */
+export type Row = Record<string, unknown>;
+
+/** A field definition in a create request (no field id yet). */
+export interface FieldInput {
+  name: string;
+  dataType: DataType;
+  isPrimaryKey?: boolean;
+  autoId?: boolean;
+  maxLength?: number;
+  dim?: number;
+  isPartitionKey?: boolean;
+  description?: string;
+}
+
+/** Index parameters as in Milvus `indexParams` (`AUTOINDEX` = Shoal's choice, see docs/api.md). */
+export interface IndexParamInput {
+  fieldName: string;
+  indexName?: string;
+  metricType: MetricType;
+  indexType?: IndexType | 'AUTOINDEX';
+  /** Build parameters, e.g. `{ M: 16, efConstruction: 200 }`. */
+  params?: Record<string, unknown>;
+}
+
+/** `collections/create`. With `load` (default true when indexes are given) the collection is loaded. */
+export interface CreateCollectionRequest {
+  collectionName: string;
+  description?: string;
+  fields: FieldInput[];
+  enableDynamicField?: boolean;
+  indexParams?: IndexParamInput[];
+  /** Number of shards (Milvus `shardsNum`), 1..16, default 1. */
+  shardsNum?: number;
+  /** Partitions created with the collection, for a partition-key collection (default 16 then). */
+  numPartitions?: number;
+  consistencyLevel?: ConsistencyLevel;
+  load?: boolean;
+}
+
+/** Load state names as in Milvus. */
+export type LoadState = 'LoadStateNotExist' | 'LoadStateNotLoad' | 'LoadStateLoading' | 'LoadStateLoaded';
+
+/** Description of an index (Milvus `indexes/describe`). */
+export interface IndexDescription {
+  indexName: string;
+  fieldName: string;
+  indexType: IndexType;
+  metricType: MetricType;
+  params: Record<string, unknown>;
+  /** 'Finished' | 'InProgress' | 'Failed' | 'None' (Milvus `IndexState` names). */
+  indexState: 'Finished' | 'InProgress' | 'Failed' | 'None';
+  indexedRows: number;
+  totalRows: number;
+  pendingIndexRows: number;
+  failReason: string;
+}
+
+/** Description of a collection (Milvus `collections/describe`). */
+export interface CollectionDescription {
+  collectionName: string;
+  collectionId: bigint;
+  description: string;
+  schema: CollectionSchema;
+  shardsNum: number;
+  partitions: { partitionName: string; partitionId: bigint }[];
+  indexes: IndexDescription[];
+  loadState: LoadState;
+  consistencyLevel: ConsistencyLevel;
+  /** Creation time, ms since epoch. */
+  createdTimeMs: number;
+}
+
+/** Result of a write: counts, primary keys written, and the write's hybrid timestamp (Session consistency). */
+export interface WriteResult {
+  count: number;
+  ids: PrimaryKey[];
+  timestamp: bigint;
+}
+
+/** Options shared by reads. */
+export interface ReadOptions {
+  partitionNames?: string[];
+  consistencyLevel?: ConsistencyLevel;
+  /** For `Session`: the client's last write timestamp. */
+  sessionTs?: bigint;
+  outputFields?: string[];
+}
+
+/** `entities/search`. */
+export interface SearchRequest extends ReadOptions {
+  collectionName: string;
+  /** Query vectors (`nq` of them). */
+  data: (number[] | Float32Array)[];
+  annsField?: string;
+  filter?: string;
+  /** top-k, 1..16,384. */
+  limit: number;
+  offset?: number;
+  /** Milvus `searchParams`: `{ metricType?, params?: { ef?, radius?, range_filter? } }`. */
+  searchParams?: { metricType?: MetricType; params?: Record<string, unknown> };
+}
+
+/** One search hit: the primary key, the score (Milvus's `distance`) and the requested output fields. */
+export interface SearchHit {
+  id: PrimaryKey;
+  distance: number;
+  fields: Row;
+}
+
+/** `entities/query`. A filter of `''` matches all rows (then `limit` is required, as in Milvus). */
+export interface QueryRequest extends ReadOptions {
+  collectionName: string;
+  filter: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** The node's API. See the file comment for conventions and errors. */
+export interface ShoalService {
+  createCollection(req: CreateCollectionRequest): Promise<void>;
+  describeCollection(collectionName: string): Promise<CollectionDescription>;
+  listCollections(): Promise<string[]>;
+  hasCollection(collectionName: string): Promise<boolean>;
+  dropCollection(collectionName: string): Promise<void>;
+  loadCollection(collectionName: string): Promise<void>;
+  releaseCollection(collectionName: string): Promise<void>;
+  getLoadState(collectionName: string): Promise<{ loadState: LoadState; loadProgress: number }>;
+  getCollectionStats(collectionName: string): Promise<{ rowCount: number }>;
+  /** Seals the growing segments and persists them to the object store. */
+  flush(collectionName: string): Promise<void>;
+
+  createPartition(collectionName: string, partitionName: string): Promise<void>;
+  listPartitions(collectionName: string): Promise<string[]>;
+  hasPartition(collectionName: string, partitionName: string): Promise<boolean>;
+  dropPartition(collectionName: string, partitionName: string): Promise<void>;
+
+  createIndex(collectionName: string, indexParams: IndexParamInput[]): Promise<void>;
+  describeIndex(collectionName: string, indexName: string): Promise<IndexDescription>;
+  listIndexes(collectionName: string): Promise<string[]>;
+  dropIndex(collectionName: string, indexName: string): Promise<void>;
+
+  insert(collectionName: string, rows: Row[], partitionName?: string): Promise<WriteResult>;
+  upsert(collectionName: string, rows: Row[], partitionName?: string): Promise<WriteResult>;
+  /** Deletes by primary keys (`ids`) or by `filter` (exactly one of them). */
+  delete(collectionName: string, by: { ids?: PrimaryKey[]; filter?: string }, partitionName?: string): Promise<WriteResult>;
+  get(collectionName: string, ids: PrimaryKey[], opts?: ReadOptions): Promise<Row[]>;
+  /** Rows matching the filter; `outputFields: ['count(*)']` returns `[{ 'count(*)': n }]`. */
+  query(req: QueryRequest): Promise<Row[]>;
+  /** Per query vector, its hits best first. */
+  search(req: SearchRequest): Promise<SearchHit[][]>;
+}
