@@ -42,8 +42,12 @@ export interface Random {
 /** An error of a {@link Disk} operation; `code` follows POSIX names (`ENOENT`, `EEXIST`, `EIO`, …). */
 export class DiskError extends Error {
   /** @param code POSIX error name, e.g. `ENOENT`. @param path the path the operation was on. */
-  constructor(readonly code: string, readonly path: string, message: string) {
+  readonly code: string;
+  readonly path: string;
+  constructor(code: string, path: string, message: string) {
     super(`${code}: ${message} (${path})`);
+    this.code = code;
+    this.path = path;
     this.name = 'DiskError';
   }
 }

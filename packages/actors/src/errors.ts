@@ -41,8 +41,10 @@ export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
  */
 export class ShoalError extends Error {
   /** @param code Milvus error code. @param message human-readable explanation. */
-  constructor(readonly code: ErrorCodeValue, message: string) {
+  readonly code: ErrorCodeValue;
+  constructor(code: ErrorCodeValue, message: string) {
     super(message);
+    this.code = code;
     this.name = 'ShoalError';
   }
 }

@@ -9,8 +9,12 @@ export class Bitset implements BitsetView {
   /** Backing words; bits past `size` in the last word are always 0. */
   readonly words: Uint32Array;
 
+  /** Number of bits. */
+  readonly size: number;
+
   /** An all-clear bitset of `size` bits (size ≥ 0). */
-  constructor(readonly size: number) {
+  constructor(size: number) {
+    this.size = size;
     if (!Number.isInteger(size) || size < 0) throw new RangeError(`Bitset size must be a non-negative integer, got ${size}`);
     this.words = new Uint32Array((size + 31) >>> 5);
   }
