@@ -1,8 +1,17 @@
 /**
- * `@shoal/actors`: the environment contract (`Env`), Shoal's error type, and the actor runtime
- * that every other package builds on (DESIGN.md, "Actors" and "The determinism rule").
+ * `@shoal/actors`: the environment contract (`Env`), Shoal's error type, the wire codec, a seeded
+ * PRNG, the single-node loopback network, and the actor runtime that every other package builds
+ * on (DESIGN.md, "Actors" and "The determinism rule").
  *
- * Real implementations of the environment (clock, timers, disk) live in the `./node` entry.
+ * Real implementations of the environment (clock, timers, disk, `createNodeEnv`, `createTestEnv`)
+ * live in the `@shoal/actors/node` entry, which package code outside adapter folders must not use.
  */
 export * from './env.ts';
 export * from './errors.ts';
+export { decode, encode } from './codec.ts';
+export { SeededRandom } from './random.ts';
+export { LoopbackNetwork } from './loopback-network.ts';
+export { DeferredReply, deferReply } from './actor.ts';
+export type { Actor, ActorContext, ActorRef, Address } from './actor.ts';
+export { ActorSystem, NETWORK_ERROR_PATH } from './system.ts';
+export type { ActorSystemOptions, ActorSystemStats } from './system.ts';
