@@ -17,8 +17,9 @@ import { Packr } from 'msgpackr';
  *   when they are views at an odd `byteOffset` into a larger buffer. A Node `Buffer` decodes as
  *   a plain `Uint8Array` with the same bytes.
  *
- * Symbols and functions cannot be encoded; `Error`s lose their class and own fields (send an
- * error's code and message as plain data instead).
+ * Not preserved: symbols cannot be encoded (encode throws); functions encode as `undefined`;
+ * `Error`s come back as plain `Error`s with name and message only (send an error's code and
+ * message as plain data instead); class instances come back as plain objects.
  *
  * STACK.md trap: msgpackr's default `pack()` turns typed arrays into bytes of a different layout
  * (a `Float32Array` comes back as a Buffer of other bytes); `moreTypes: true` fixes that.

@@ -15,3 +15,5 @@ export { DeferredReply, deferReply } from './actor.ts';
 export type { Actor, ActorContext, ActorRef, Address } from './actor.ts';
 export { ActorSystem, NETWORK_ERROR_PATH } from './system.ts';
 export type { ActorSystemOptions, ActorSystemStats } from './system.ts';
+export { MemoryDisk } from './memory-disk.ts';
+export type { CrashOptions } from './memory-disk.ts';
