@@ -11,13 +11,22 @@ export type MetricType = 'L2' | 'IP' | 'COSINE';
 /** Index type (Milvus `index_type`); issue 3 adds IVF_* and binary types. */
 export type IndexType = 'FLAT' | 'HNSW';
 
-/** Build parameters (Milvus names). HNSW: `M` 2..2048 (default 16), `efConstruction` 1..int32 (default 200). */
+/**
+ * Build parameters (Milvus names; integers). FLAT takes none. HNSW: `M` in [2, 2048] (default 16),
+ * `efConstruction` in [1, 2147483647] (default 200). Unknown names are rejected
+ * (`validateIndexSpec`).
+ */
 export interface IndexBuildParams {
   M?: number;
   efConstruction?: number;
 }
 
-/** Search parameters (Milvus names). HNSW: `ef` ≥ k (default max(k, 64)). */
+/**
+ * Search parameters (Milvus names; integers). FLAT takes none. HNSW: `ef` in [k, 2147483647]
+ * (default max(k, 64)). Names an index type does not know are ignored, as Milvus does (clients
+ * commonly send e.g. `nprobe` whatever the index), so one set of parameters can be passed to the
+ * indexed and the brute-force-searched segments of a collection alike.
+ */
 export interface IndexSearchParams {
   ef?: number;
 }
@@ -51,11 +60,16 @@ export interface VectorIndex {
   readonly count: number;
   /**
    * Searches `queries` (`Float32Array` of `nq × dim`, row-major) for the `k` best rows each.
-   * `filter`, if given, is a bitset over rows where a set bit means the row may be returned.
-   * Throws `RangeError` on a wrong query length, k < 1 or an invalid parameter.
+   * `filter`, if given, is a bitset over rows where a set bit means the row may be returned;
+   * its size must be `count` (else `RangeError`: a caller bug, not a user error).
+   * Throws `ShoalError(ErrorCode.ParameterInvalid)` on a wrong query length, k < 1 or an invalid
+   * search parameter (see `validateSearchParams`).
    */
   search(queries: Float32Array, nq: number, k: number, params?: IndexSearchParams, filter?: Bitset): SearchResult;
-  /** Serializes to a self-describing, versioned byte string (see `loadIndex`). */
+  /**
+   * Serializes to a self-describing, versioned byte string with a CRC-32 (layout in `format.ts`;
+   * read back by `loadIndex`). Deterministic: `serialize(load(serialize(x)))` equals `serialize(x)`.
+   */
   serialize(): Uint8Array;
   /** Memory held by the index in bytes (approximate, excluding the JS object overhead). */
   memoryBytes(): number;
@@ -65,4 +79,18 @@ export interface VectorIndex {
 export interface Bitset {
   readonly size: number;
   get(i: number): boolean;
+}
+
+/** Called during a build with the number of rows indexed so far and the total (both counts of rows). */
+export type BuildProgress = (indexedRows: number, totalRows: number) => void;
+
+/** Options of `buildIndex`. */
+export interface BuildOptions {
+  /**
+   * Seed of the build's randomness (HNSW level assignment), an integer in [0, 2³² − 1]. Equal
+   * seeds, specs and vectors give bit-identical indexes.
+   */
+  seed: number;
+  /** Optional progress callback, called every few thousand rows and once at the end. */
+  onProgress?: BuildProgress;
 }

@@ -1,0 +1,25 @@
+/**
+ * `@shoal/ann`: vector indexes and distance kernels (DESIGN.md, "Indexes"). One interface,
+ * `VectorIndex`, for every index type; build with `buildIndex` (or an `IndexBuilder`), load with
+ * `loadIndex`. Scores follow Milvus: L2 = squared distance (smaller closer), IP = inner product and
+ * COSINE = cosine similarity (larger closer).
+ */
+export type {
+  BuildOptions, BuildProgress, IndexBuildParams, IndexSearchParams, IndexSpec, IndexType, MetricType, SearchResult, VectorIndex,
+  Bitset as BitsetView,
+} from './types.ts';
+export { Bitset } from './bitset.ts';
+export { buildIndex, loadIndex, loadIndexAsync, validateIndexSpec, validateSearchParams } from './api.ts';
+export { InlineIndexBuilder } from './builder.ts';
+export type { IndexBuilder } from './builder.ts';
+export { INDEX_TYPES } from './registry.ts';
+export { FlatIndex } from './flat.ts';
+export { HnswIndex, HNSW_LIMITS, HNSW_DEFAULT_EF_FLOOR } from './node/hnsw.ts';
+export { l2Squared, innerProduct, inverseNorm, inverseNorms } from './distance.ts';
+export { scanTopK } from './scan.ts';
+export type { ScanBase } from './scan.ts';
+export { TopKHeaps } from './topk.ts';
+export { parseFvecs, parseIvecs } from './fvecs.ts';
+export type { VecsFile } from './fvecs.ts';
+export { INDEX_MAGIC, INDEX_FORMAT_VERSION } from './format.ts';
+export { MAX_DIM } from './params.ts';
