@@ -9,7 +9,10 @@ import { NodeDisk } from './disk.ts';
 export interface NodeEnvOptions {
   /** Root directory of the node's data; every `Disk` path is relative to it. */
   dataDir: string;
-  /** Seed of `env.random` (a safe integer); default: 128 bits from the OS's secure generator. */
+  /**
+   * Seed of `env.random` (a safe integer, for a reproducible run); default: 16 random bytes from
+   * `node:crypto`, hashed into the PRNG's 64-bit seed.
+   */
   seed?: number;
   /** This node's identity on the network; default `local`. */
   nodeId?: NodeId;
