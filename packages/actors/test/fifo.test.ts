@@ -21,7 +21,13 @@ describe('Fifo', () => {
               model.push(next++);
             }
           } else if (kind === 'shift') {
-            for (let i = 0; i < n; i++) expect(q.shift()).toBe(model.shift());
+            const got: (number | undefined)[] = [];
+            const want: (number | undefined)[] = [];
+            for (let i = 0; i < n; i++) {
+              got.push(q.shift());
+              want.push(model.shift());
+            }
+            expect(got).toEqual(want);
           } else {
             expect(q.drain()).toEqual(model.splice(0));
           }
