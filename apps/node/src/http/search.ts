@@ -1,0 +1,93 @@
+/**
+ * `POST /v2/vectordb/entities/search` with the shapes of Milvus's handler_v2.go `search`.
+ *
+ * Request: `collectionName`, `data` (query vectors, `number[][]`), `annsField`, `filter`, `limit`
+ * (default 100), `offset`, `outputFields`, `searchParams` {`metricType`, `params` {`ef`, `radius`,
+ * `range_filter`, …}}, `partitionNames`, `consistencyLevel`.
+ *
+ * Response: the hits of all query vectors in ONE flat list, query after query, with `topks[q]`
+ * = the number of hits of query `q` (Milvus's `buildQueryResp` + `HTTPReturnTopks`). Each hit is
+ * `{ ...outputFields, id: <primary key>, distance: <float32 score> }`; the key is literally `id`
+ * whatever the primary field is called (Milvus's `DefaultPrimaryFieldName`). When no query has a
+ * hit the answer is `{ code: 0, data: [], cost: 0 }` without `topks`, as in Milvus.
+ */
+import type { SearchRequest } from '@shoal/cluster';
+import { notSupported } from '@shoal/actors';
+import type { BodyReader } from './body.ts';
+import { readConsistency } from './consistency.ts';
+import { DEFAULT_LIMIT, rejectExprParams } from './entities.ts';
+import { numericParams, parseMetric } from './index-params.ts';
+import { ok, type RouteTable } from './route.ts';
+import { float32Shortest, wireRow, wireValue } from './wire.ts';
+
+/**
+ * Reads `data`: a non-empty array of vectors, each a non-empty array of finite numbers. Throws
+ * 1802 when absent, 1801 for any other shape (Milvus: IncorrectParameterFormat from
+ * `generatePlaceholderGroup`), 3000 for text queries (Milvus's BM25 full-text search).
+ */
+function readVectors(body: BodyReader): number[][] {
+  if (!body.has('data')) throw body.missing('data');
+  const data = body.optArray('data') as unknown[];
+  if (data.length === 0) throw body.wrongType('data', 'a non-empty array of vectors', data);
+  return data.map((v, i) => {
+    if (typeof v === 'string') throw notSupported('full-text search (text queries in `data`)');
+    if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
+      throw body.wrongType(`data[${i}]`, 'a vector: a non-empty array of finite numbers', v);
+    }
+    return v as number[];
+  });
+}
+
+/** Reads `searchParams` into Shoal's `{ metricType?, params? }`; 3000 for `ignoreGrowing: true`. */
+function readSearchParams(body: BodyReader): SearchRequest['searchParams'] {
+  const sp = body.optObject('searchParams');
+  if (!sp) return undefined;
+  if (sp.optBool('ignoreGrowing') === true) throw notSupported('searchParams.ignoreGrowing');
+  const out: NonNullable<SearchRequest['searchParams']> = {};
+  const metric = sp.optString('metricType');
+  if (metric) out.metricType = parseMetric(sp, 'metricType', metric);
+  const params = sp.optObject('params');
+  if (params) out.params = numericParams(params.obj);
+  return out;
+}
+
+/** Maps a search body to a `SearchRequest`; throws 1802/1801/1100/3000 (see body.ts). */
+function readSearch(body: BodyReader): SearchRequest {
+  const collectionName = body.requireString('collectionName');
+  if (body.has('ids')) throw notSupported('search by primary keys (ids)');
+  if (body.optString('groupingField')) throw notSupported('grouping search (groupingField)');
+  rejectExprParams(body);
+  const req: SearchRequest = { collectionName, data: readVectors(body), limit: body.optInt32('limit') ?? DEFAULT_LIMIT };
+  if (req.limit < 1) throw body.invalid('limit', req.limit, 'limit (top-k) must be ≥ 1');
+  const offset = body.optInt32('offset') ?? 0;
+  if (offset < 0) throw body.invalid('offset', offset, 'offset must be ≥ 0');
+  if (offset > 0) req.offset = offset;
+  const annsField = body.optString('annsField');
+  if (annsField) req.annsField = annsField;
+  const filter = body.optString('filter');
+  if (filter) req.filter = filter;
+  const outputFields = body.optStringArray('outputFields');
+  if (outputFields && outputFields.length > 0) req.outputFields = outputFields;
+  const partitionNames = body.optStringArray('partitionNames');
+  if (partitionNames && partitionNames.length > 0) req.partitionNames = partitionNames;
+  const consistencyLevel = readConsistency(body, 'consistencyLevel');
+  if (consistencyLevel) req.consistencyLevel = consistencyLevel;
+  const searchParams = readSearchParams(body);
+  if (searchParams) req.searchParams = searchParams;
+  return req;
+}
+
+/** Handler for `/entities/search`. */
+export const searchRoutes: RouteTable = {
+  '/entities/search': async (body, { service, allowInt64 }) => {
+    const perQuery = await service.search(readSearch(body));
+    const topks = perQuery.map((hits) => hits.length);
+    if (topks.every((k) => k === 0)) return ok([], { cost: 0 });
+    const rows = perQuery.flatMap((hits) => hits.map((h) => ({
+      ...wireRow(h.fields, allowInt64),
+      id: wireValue(h.id, allowInt64),
+      distance: float32Shortest(h.distance),
+    })));
+    return ok(rows, { cost: 0, topks });
+  },
+};

@@ -1,0 +1,114 @@
+/**
+ * JSON on the wire of the Milvus RESTful API v2: exact Int64 in both directions.
+ *
+ * Requests are parsed with lossless-json: an integer literal beyond ±(2^53 − 1) becomes a
+ * `bigint`, every other number a `number`. Responses are written with lossless-json, so a
+ * `bigint` is written as a plain JSON integer, digit for digit.
+ *
+ * Milvus's `Accept-Type-Allow-Int64` header (`internal/distributed/proxy/httpserver/utils.go`,
+ * `buildQueryResp` and `formatInt64`) decides how Int64 *field values and primary keys* are
+ * written: `true` (Milvus's default when the header is absent, `proxy.http.acceptTypeAllowInt64`)
+ * → JSON integers; `false` → decimal strings, for clients whose JSON parser would round them.
+ */
+import { parse, stringify, isInteger } from 'lossless-json';
+import { ErrorCode, ShoalError } from '@shoal/actors';
+
+/**
+ * lossless-json number parser: integers outside the safe range become `bigint`, all other numbers
+ * `number`. Throws `SyntaxError` for a literal that overflows a double (e.g. `1e400`).
+ */
+function parseNumber(literal: string): number | bigint {
+  const value = Number(literal);
+  if (isInteger(literal) && !Number.isSafeInteger(value)) return BigInt(literal);
+  if (!Number.isFinite(value)) throw new SyntaxError(`number ${literal} is out of the range of a 64-bit float`);
+  return value;
+}
+
+/**
+ * Parses a request body (the raw text) as JSON with exact integers (see the file comment).
+ * An empty body is rejected as Milvus does. Throws `ShoalError` 1801 (IncorrectParameterFormat)
+ * with the parser's message (position included) when the text is not valid JSON, holds a duplicate
+ * key, or is not a JSON object.
+ */
+export function parseRequestJson(text: string | undefined): Record<string, unknown> {
+  if (text === undefined || text.trim() === '') {
+    throw new ShoalError(ErrorCode.IncorrectParameterFormat,
+      'invalid parameter format: the request body is empty; send a JSON object (`{}` is valid)');
+  }
+  let value: unknown;
+  try {
+    value = parse(text, null, parseNumber);
+  } catch (e) {
+    throw new ShoalError(ErrorCode.IncorrectParameterFormat,
+      `invalid parameter format: the request body is not valid JSON: ${(e as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ShoalError(ErrorCode.IncorrectParameterFormat,
+      `invalid parameter format: the request body must be a JSON object, got ${describeJsonType(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** The JSON type name of a parsed value, for error messages (`bigint` reads as "integer"). */
+export function describeJsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'bigint') return 'integer';
+  return typeof value;
+}
+
+/**
+ * Reads Milvus's `Accept-Type-Allow-Int64` request header: Go's `strconv.ParseBool` spellings
+ * (`1 t T TRUE true True` / `0 f F FALSE false False`); absent or unparsable → `true`.
+ */
+export function allowInt64FromHeader(header: string | string[] | undefined): boolean {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value.trim())) return false;
+  return true;
+}
+
+/**
+ * The shortest decimal that reads back as the same float32 as `x` (what Go's JSON encoder writes
+ * for a `float32`, e.g. `0.1` rather than `0.10000000149011612`). Non-finite values pass through.
+ */
+export function float32Shortest(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  const f = Math.fround(x);
+  for (let p = 1; p <= 9; p++) {
+    const candidate = Number(f.toPrecision(p));
+    if (Math.fround(candidate) === f) return candidate;
+  }
+  return f;
+}
+
+/**
+ * Converts one field value of a result row to its wire form: `bigint` (an Int64 field or key) →
+ * integer or decimal string per `allowInt64`; `Float32Array` (a FloatVector) → array of shortest
+ * float32 decimals; other typed arrays → plain arrays; anything else unchanged.
+ */
+export function wireValue(value: unknown, allowInt64: boolean): unknown {
+  if (typeof value === 'bigint') return allowInt64 ? value : value.toString();
+  if (value instanceof Float32Array) return Array.from(value, float32Shortest);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value as unknown as ArrayLike<number | bigint>, (v) => wireValue(v, allowInt64));
+  }
+  return value;
+}
+
+/** Applies {@link wireValue} to every top-level field of a result row (a new object). */
+export function wireRow(row: Record<string, unknown>, allowInt64: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(row)) out[key] = wireValue(row[key], allowInt64);
+  return out;
+}
+
+/**
+ * Serializes a response payload with exact integers (`bigint` → plain JSON integer). Throws
+ * `TypeError` on a cyclic structure (never produced by the handlers).
+ */
+export function toJson(payload: unknown): string {
+  const text = stringify(payload);
+  if (text === undefined) throw new TypeError('response payload is not serializable to JSON');
+  return text;
+}
