@@ -10,7 +10,7 @@
  * `bigint` or a decimal `string`. FloatVector values are `number[]` of length `dim` (or
  * `Float32Array`). VarChar is `string`, JSON any JSON value, Bool `boolean`.
  */
-import type { CollectionSchema, DataType, PrimaryKey } from '@shoal/shard';
+import type { CollectionSchema, FieldInput, PrimaryKey } from '@shoal/shard';
 import type { MetricType, IndexType } from '@shoal/ann';
 
 /** Milvus consistency levels (DESIGN.md, "Timestamps and consistency"). */
@@ -19,17 +19,8 @@ export type ConsistencyLevel = 'Strong' | 'Bounded' | 'Session' | 'Eventually';
 /** A row as given by or returned to a client: field name → value. */
 export type Row = Record<string, unknown>;
 
-/** A field definition in a create request (no field id yet). */
-export interface FieldInput {
-  name: string;
-  dataType: DataType;
-  isPrimaryKey?: boolean;
-  autoId?: boolean;
-  maxLength?: number;
-  dim?: number;
-  isPartitionKey?: boolean;
-  description?: string;
-}
+/** A field definition in a create request (no field id yet); see `@shoal/shard`. */
+export type { FieldInput };
 
 /** Index parameters as in Milvus `indexParams` (`AUTOINDEX` = Shoal's choice, see docs/api.md). */
 export interface IndexParamInput {

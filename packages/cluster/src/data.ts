@@ -1,0 +1,159 @@
+import { ErrorCode, ShoalError, invalidParameter, notSupported } from '@shoal/actors';
+import { validateSearchParams } from '@shoal/ann';
+import type { IndexSearchParams } from '@shoal/ann';
+import { compileFilter, primaryField, rowsToBatch, toPrimaryKeys, vectorField } from '@shoal/shard';
+import type { PrimaryKey } from '@shoal/shard';
+import { DEFAULT_PARTITION, metricOf, partitionByName } from './catalog.ts';
+import type { CollectionMeta } from './catalog.ts';
+import { guaranteeTs } from './consistency.ts';
+import type { RouterContext } from './router-context.ts';
+import type { ReadParams } from './shard-actor.ts';
+import { shardOf, splitByShard } from './sharding.ts';
+import type { QueryRequest, ReadOptions, Row, SearchHit, SearchRequest, WriteResult } from './service.ts';
+import { resolveOutputFields, sortHits } from './results.ts';
+
+/** Milvus's cap on `limit + offset` (topk) and on the number of query vectors. */
+export const MAX_TOPK = 16_384;
+/** Milvus's cap on the number of query vectors per search. */
+export const MAX_NQ = 16_384;
+
+/**
+ * `entities/insert` and `entities/upsert`: validates every row first (a bad batch writes nothing),
+ * fills auto IDs, splits by shard and writes each part; resolves when every part is durable.
+ */
+export async function write(ctx: RouterContext, collection: string, rows: unknown[], partitionName: string | undefined, op: 'insert' | 'upsert'): Promise<WriteResult> {
+  const meta = await ctx.collection(collection);
+  const partitionId = partitionByName(meta, partitionName ?? DEFAULT_PARTITION).id;
+  const pk = primaryField(meta.schema);
+  if (op === 'upsert' && pk.autoId) throw notSupported(`upsert into a collection whose primary key "${pk.name}" is autoId`);
+  const batch = rowsToBatch(meta.schema, rows);
+  if (pk.autoId) {
+    const first = await ctx.coord<bigint>({ t: 'allocIds', count: batch.numRows });
+    const ids = new BigInt64Array(batch.numRows);
+    for (let i = 0; i < ids.length; i++) ids[i] = first + BigInt(i);
+    batch.columns[pk.name] = ids;
+  }
+  const parts = splitByShard(meta.schema, batch, pk.name, meta.shardsNum);
+  const replies = await Promise.all([...parts].map(([n, part]) => ctx.shards.ask<{ ts: bigint }>(meta, n, { t: 'write', op, batch: part, partitionId })));
+  const ts = replies.reduce((m, r) => (r.ts > m ? r.ts : m), 0n);
+  ctx.wrote(meta, ts);
+  return { count: batch.numRows, ids: Array.from(batch.columns[pk.name] as ArrayLike<PrimaryKey>), timestamp: ts };
+}
+
+/** `entities/delete` by primary keys or by filter (exactly one). */
+export async function remove(ctx: RouterContext, collection: string, by: { ids?: unknown[]; filter?: string }, partitionName?: string): Promise<WriteResult> {
+  const meta = await ctx.collection(collection);
+  const partitions = partitionName ? [partitionByName(meta, partitionName).id] : undefined;
+  const hasIds = by.ids !== undefined;
+  const hasFilter = typeof by.filter === 'string' && by.filter.trim() !== '';
+  if (hasIds === hasFilter) throw invalidParameter('delete needs exactly one of: a non-empty filter expression, or ids');
+  let replies: { ts: bigint; count: number }[];
+  if (hasFilter) {
+    compileFilter(by.filter!, meta.schema); // reject a bad filter before touching any shard
+    replies = await ctx.shards.askAll(meta, { t: 'deleteWhere', filter: by.filter!, partitions });
+  } else {
+    if (partitions) throw notSupported('delete by ids within a partition (give a filter instead)');
+    const pks = toPrimaryKeys(primaryField(meta.schema), by.ids!);
+    const byShard = new Map<number, PrimaryKey[]>();
+    for (const k of pks) {
+      const s = shardOf(k, meta.shardsNum);
+      byShard.set(s, [...(byShard.get(s) ?? []), k]);
+    }
+    replies = await Promise.all([...byShard].map(([n, keys]) => ctx.shards.ask<{ ts: bigint; count: number }>(meta, n, { t: 'delete', pks: keys })));
+  }
+  const ts = replies.reduce((m, r) => (r.ts > m ? r.ts : m), 0n);
+  ctx.wrote(meta, ts);
+  return { count: replies.reduce((a, r) => a + r.count, 0), ids: [], timestamp: ts };
+}
+
+/** `entities/get`: rows by primary key (all fields unless `outputFields` says otherwise). */
+export async function get(ctx: RouterContext, collection: string, ids: unknown[], opts: ReadOptions = {}): Promise<Row[]> {
+  const meta = await ctx.loadedCollection(collection);
+  const pks = toPrimaryKeys(primaryField(meta.schema), ids);
+  if (pks.length === 0) return [];
+  const outputFields = resolveOutputFields(meta.schema, opts.outputFields?.length ? opts.outputFields : ['*'], true);
+  const read = await readParams(ctx, meta, opts, '', outputFields);
+  read.ids = pks;
+  const rows = await ctx.shards.askAll<Row[]>(meta, { t: 'query', read, offset: 0, limit: undefined });
+  return rows.flat();
+}
+
+/** `entities/query`: rows matching a filter, or `count(*)`. */
+export async function query(ctx: RouterContext, req: QueryRequest): Promise<Row[]> {
+  const meta = await ctx.loadedCollection(req.collectionName);
+  const filter = typeof req.filter === 'string' ? req.filter : '';
+  if (req.filter !== undefined && typeof req.filter !== 'string') throw invalidParameter('filter must be a string (a Milvus boolean expression)');
+  const requested = req.outputFields ?? [];
+  if (requested.includes('count(*)')) {
+    if (requested.length > 1) throw invalidParameter('count(*) cannot be combined with other output fields');
+    const read = await readParams(ctx, meta, req, filter, []);
+    const counts = await ctx.shards.askAll<number>(meta, { t: 'count', read });
+    return [{ 'count(*)': counts.reduce((a, b) => a + b, 0) }];
+  }
+  const offset = checkCount('offset', req.offset ?? 0, 0);
+  const limit = req.limit === undefined ? undefined : checkCount('limit', req.limit, 1);
+  if (filter.trim() === '' && limit === undefined) throw invalidParameter('a query with an empty filter needs a limit (Milvus rule); or give a filter');
+  if (limit !== undefined && limit + offset > MAX_TOPK) throw invalidParameter(`limit + offset must be at most ${MAX_TOPK}, got ${limit + offset}`);
+  const read = await readParams(ctx, meta, req, filter, resolveOutputFields(meta.schema, requested, true));
+  const parts = await ctx.shards.askAll<Row[]>(meta, { t: 'query', read, offset: 0, limit: limit === undefined ? undefined : limit + offset });
+  const all = parts.flat();
+  return all.slice(offset, limit === undefined ? undefined : offset + limit);
+}
+
+/** `entities/search`: top-`limit` rows per query vector after skipping `offset`, best first. */
+export async function search(ctx: RouterContext, req: SearchRequest): Promise<SearchHit[][]> {
+  const meta = await ctx.loadedCollection(req.collectionName);
+  const vf = vectorField(meta.schema);
+  if (req.annsField !== undefined && req.annsField !== vf.name) {
+    throw new ShoalError(ErrorCode.FieldNotFound, `annsField "${req.annsField}" is not a vector field of collection "${meta.name}"; its vector field is "${vf.name}"`);
+  }
+  const limit = checkCount('limit', req.limit, 1);
+  const offset = checkCount('offset', req.offset ?? 0, 0);
+  if (limit + offset > MAX_TOPK) throw invalidParameter(`limit + offset must be at most ${MAX_TOPK}, got ${limit + offset}`);
+  const queries = queryVectors(req.data, vf.dim!);
+  const nq = queries.length / vf.dim!;
+  const metric = metricOf(meta, req.searchParams?.metricType);
+  const params = searchParams(meta, limit + offset, req.searchParams?.params ?? {});
+  const read = await readParams(ctx, meta, req, req.filter ?? '', resolveOutputFields(meta.schema, req.outputFields ?? [], false));
+  const parts = await ctx.shards.askAll<SearchHit[][]>(meta, { t: 'search', read, queries, nq, topk: limit + offset, metric, params });
+  return Array.from({ length: nq }, (_, q) => sortHits(metric, parts.flatMap((p) => p[q])).slice(offset, offset + limit));
+}
+
+async function readParams(ctx: RouterContext, meta: CollectionMeta, opts: ReadOptions, filter: string, outputFields: string[]): Promise<ReadParams> {
+  compileFilter(filter, meta.schema); // errors before fan-out
+  const partitions = opts.partitionNames?.length ? opts.partitionNames.map((n) => partitionByName(meta, n).id) : undefined;
+  const nowTs = await ctx.tso();
+  const level = opts.consistencyLevel ?? meta.consistencyLevel;
+  return { nowTs, guaranteeTs: guaranteeTs(level, nowTs, opts.sessionTs ?? ctx.sessionTs(meta)), partitions, filter, outputFields };
+}
+
+function searchParams(meta: CollectionMeta, topk: number, raw: Record<string, unknown>): IndexSearchParams {
+  if (typeof raw !== 'object' || raw === null) throw invalidParameter('searchParams.params must be an object, e.g. { "ef": 64 }');
+  if ('radius' in raw || 'range_filter' in raw) throw notSupported('range search (radius, range_filter)');
+  const spec = meta.index!.spec;
+  const params: IndexSearchParams = {};
+  if (spec.type === 'HNSW' && raw.ef !== undefined) params.ef = typeof raw.ef === 'string' ? Number(raw.ef) : (raw.ef as number);
+  validateSearchParams(spec, topk, params);
+  return params;
+}
+
+function queryVectors(data: unknown, dim: number): Float32Array {
+  if (!Array.isArray(data) || data.length === 0) throw invalidParameter('search data must be a non-empty array of vectors');
+  if (data.length > MAX_NQ) throw invalidParameter(`at most ${MAX_NQ} query vectors per search, got ${data.length}`);
+  const out = new Float32Array(data.length * dim);
+  data.forEach((v: unknown, q) => {
+    if (!(Array.isArray(v) || v instanceof Float32Array)) throw invalidParameter(`search data[${q}] must be an array of ${dim} numbers`);
+    if (v.length !== dim) throw invalidParameter(`search data[${q}] has dimension ${v.length}; the collection's vector field has dimension ${dim}`);
+    for (let d = 0; d < dim; d++) {
+      const x = v[d];
+      if (typeof x !== 'number' || !Number.isFinite(x)) throw invalidParameter(`search data[${q}][${d}] must be a finite number`);
+      out[q * dim + d] = x;
+    }
+  });
+  return out;
+}
+
+function checkCount(name: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > MAX_TOPK) throw invalidParameter(`${name} must be an integer in [${min}, ${MAX_TOPK}], got ${JSON.stringify(v)}`);
+  return v;
+}

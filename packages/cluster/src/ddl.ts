@@ -1,0 +1,164 @@
+import { ErrorCode, ShoalError, invalidParameter } from '@shoal/actors';
+import { buildSchema, validateName } from '@shoal/shard';
+import { DEFAULT_PARTITION, partitionByName } from './catalog.ts';
+import type { CollectionMeta } from './catalog.ts';
+import { CONSISTENCY_LEVELS } from './consistency.ts';
+import { checkIndexReplace, resolveIndexParams } from './index-params.ts';
+import type { RouterContext } from './router-context.ts';
+import type { CollectionDescription, CreateCollectionRequest, IndexDescription, IndexParamInput, LoadState } from './service.ts';
+import { CATALOG_LIMITS } from './catalog.ts';
+
+interface ShardStats { rowCount: number; indexedRows: number; totalRows: number; failReason: string; indexBusy: boolean }
+
+/**
+ * `collections/create`: validates the schema, shards and indexes first (nothing is created on
+ * bad input), then creates the collection, starts its shards, and sets its index and load state.
+ */
+export async function createCollection(ctx: RouterContext, req: CreateCollectionRequest): Promise<void> {
+  const schema = buildSchema(req.collectionName, req.description ?? '', req.fields, req.enableDynamicField === true);
+  const shardsNum = req.shardsNum ?? 1;
+  if (!Number.isInteger(shardsNum) || shardsNum < 1 || shardsNum > CATALOG_LIMITS.maxShards) {
+    throw invalidParameter(`shardsNum must be an integer in [1, ${CATALOG_LIMITS.maxShards}], got ${JSON.stringify(req.shardsNum)}`);
+  }
+  const level = req.consistencyLevel ?? 'Bounded';
+  if (!CONSISTENCY_LEVELS.includes(level)) throw invalidParameter(`consistencyLevel ${JSON.stringify(level)} is not valid; allowed: ${CONSISTENCY_LEVELS.join(', ')}`);
+  if (req.numPartitions !== undefined) throw invalidParameter('numPartitions applies to partition-key collections, which Shoal does not support yet');
+  const draft: CollectionMeta = {
+    id: 0, name: schema.name, description: schema.description, schema, shardsNum, partitions: [], index: null,
+    loaded: false, consistencyLevel: level, createdTimeMs: ctx.system.env.clock.nowMs(),
+  };
+  const indexes = (req.indexParams ?? []).map((p) => resolveIndexParams(draft, p));
+  if (indexes.length > 1) throw invalidParameter(`a collection has one vector field, so at most one index; got ${indexes.length} indexParams`);
+  const load = req.load ?? indexes.length > 0;
+  if (load && indexes.length === 0) throw new ShoalError(ErrorCode.IndexNotFound, `cannot load collection "${schema.name}" without an index: give indexParams or load later`);
+  const { id: _id, partitions: _p, ...meta } = { ...draft, index: indexes[0] ?? null, loaded: load };
+  const created = (await ctx.command({ op: 'createCollection', meta }))!;
+  ctx.shards.ensure(created);
+}
+
+/** `collections/describe`. */
+export async function describeCollection(ctx: RouterContext, name: string): Promise<CollectionDescription> {
+  const meta = await ctx.collection(name);
+  const stats = await ctx.shards.askAll<ShardStats>(meta, { t: 'stats' });
+  return {
+    collectionName: meta.name, collectionId: BigInt(meta.id), description: meta.description, schema: meta.schema,
+    shardsNum: meta.shardsNum, partitions: meta.partitions.map((p) => ({ partitionName: p.name, partitionId: BigInt(p.id) })),
+    indexes: meta.index ? [indexDescription(meta, stats)] : [], loadState: loadState(meta, stats),
+    consistencyLevel: meta.consistencyLevel, createdTimeMs: meta.createdTimeMs,
+  };
+}
+
+/** `collections/drop`: removes the metadata, then the shards' logs and objects. */
+export async function dropCollection(ctx: RouterContext, name: string): Promise<void> {
+  const meta = await ctx.collection(name);
+  await ctx.command({ op: 'dropCollection', name: meta.name });
+  await ctx.shards.remove(meta);
+}
+
+/**
+ * `collections/load`: marks the collection loaded (searches and queries are served) and loads its
+ * segment indexes in the background; `getLoadState` reports `LoadStateLoading` until they are in.
+ * @throws ShoalError IndexNotFound if the collection has no vector index (as Milvus).
+ */
+export async function loadCollection(ctx: RouterContext, name: string): Promise<void> {
+  const meta = await ctx.collection(name);
+  if (!meta.index) throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}]: create an index on "${meta.schema.fields.find((f) => f.dataType === 'FloatVector')!.name}" before loading`);
+  if (!meta.loaded) await ctx.command({ op: 'setLoaded', collection: meta.name, loaded: true });
+  await ctx.shards.askAll(meta, { t: 'setLoaded', loaded: true });
+}
+
+/** `collections/release`: stops serving reads and drops the segment indexes from memory. */
+export async function releaseCollection(ctx: RouterContext, name: string): Promise<void> {
+  const meta = await ctx.collection(name);
+  if (meta.loaded) await ctx.command({ op: 'setLoaded', collection: meta.name, loaded: false });
+  await ctx.shards.askAll(meta, { t: 'setLoaded', loaded: false });
+}
+
+/** `collections/get_load_state`. */
+export async function getLoadState(ctx: RouterContext, name: string): Promise<{ loadState: LoadState; loadProgress: number }> {
+  const meta = await ctx.collection(name);
+  const stats = await ctx.shards.askAll<ShardStats>(meta, { t: 'stats' });
+  const state = loadState(meta, stats);
+  const { indexedRows, totalRows } = sumStats(stats);
+  const progress = state === 'LoadStateLoaded' ? 100 : state === 'LoadStateLoading' ? Math.floor((100 * indexedRows) / Math.max(1, totalRows)) : 0;
+  return { loadState: state, loadProgress: progress };
+}
+
+/** `collections/get_stats`: live rows. */
+export async function getCollectionStats(ctx: RouterContext, name: string): Promise<{ rowCount: number }> {
+  const meta = await ctx.collection(name);
+  return { rowCount: sumStats(await ctx.shards.askAll<ShardStats>(meta, { t: 'stats' })).rowCount };
+}
+
+/** `collections/flush`: seals growing segments and persists them (then indexes build in the background). */
+export async function flush(ctx: RouterContext, name: string): Promise<void> {
+  await ctx.shards.askAll(await ctx.collection(name), { t: 'flush' });
+}
+
+/** `partitions/create`. */
+export async function createPartition(ctx: RouterContext, collection: string, partition: string): Promise<void> {
+  validateName('partition', partition);
+  const meta = await ctx.collection(collection);
+  await ctx.command({ op: 'createPartition', collection: meta.name, partition });
+}
+
+/** `partitions/drop`: deletes the partition's rows, then its metadata. Milvus requires it released; Shoal drops it loaded or not. */
+export async function dropPartition(ctx: RouterContext, collection: string, partition: string): Promise<void> {
+  const meta = await ctx.collection(collection);
+  if (partition === DEFAULT_PARTITION) throw invalidParameter('the default partition "_default" cannot be dropped');
+  const p = partitionByName(meta, partition);
+  await ctx.shards.askAll(meta, { t: 'dropPartition', partitionId: p.id });
+  await ctx.command({ op: 'dropPartition', collection: meta.name, partition });
+}
+
+/** `indexes/create`: one index on the vector field; builds run in the background on sealed segments. */
+export async function createIndex(ctx: RouterContext, collection: string, params: IndexParamInput[]): Promise<void> {
+  const meta = await ctx.collection(collection);
+  if (!Array.isArray(params) || params.length !== 1) throw invalidParameter(`indexParams must hold exactly one index (the vector field's), got ${Array.isArray(params) ? params.length : typeof params}`);
+  const index = resolveIndexParams(meta, params[0]);
+  if (checkIndexReplace(meta, index)) return;
+  await ctx.command({ op: 'setIndex', collection: meta.name, index });
+  await ctx.shards.askAll(meta, { t: 'setIndex', spec: index.spec });
+}
+
+/** `indexes/describe`. @throws ShoalError IndexNotFound. */
+export async function describeIndex(ctx: RouterContext, collection: string, indexName: string): Promise<IndexDescription> {
+  const meta = await ctx.collection(collection);
+  if (!meta.index || (indexName && meta.index.indexName !== indexName)) {
+    throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}][index=${indexName}]`);
+  }
+  return indexDescription(meta, await ctx.shards.askAll<ShardStats>(meta, { t: 'stats' }));
+}
+
+/** `indexes/drop`: Milvus requires the collection released first; so does Shoal. */
+export async function dropIndex(ctx: RouterContext, collection: string, indexName: string): Promise<void> {
+  const meta = await ctx.collection(collection);
+  if (!meta.index || meta.index.indexName !== indexName) throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}][index=${indexName}]`);
+  if (meta.loaded) throw invalidParameter(`index cannot be dropped while collection "${meta.name}" is loaded; release it first`);
+  await ctx.command({ op: 'setIndex', collection: meta.name, index: null });
+  await ctx.shards.askAll(meta, { t: 'setIndex', spec: null });
+}
+
+function sumStats(stats: ShardStats[]): ShardStats {
+  return stats.reduce((a, s) => ({
+    rowCount: a.rowCount + s.rowCount, indexedRows: a.indexedRows + s.indexedRows, totalRows: a.totalRows + s.totalRows,
+    failReason: a.failReason || s.failReason, indexBusy: a.indexBusy || s.indexBusy,
+  }), { rowCount: 0, indexedRows: 0, totalRows: 0, failReason: '', indexBusy: false });
+}
+
+function loadState(meta: CollectionMeta, stats: ShardStats[]): LoadState {
+  if (!meta.loaded) return 'LoadStateNotLoad';
+  const s = sumStats(stats);
+  return s.indexBusy || s.indexedRows < s.totalRows ? 'LoadStateLoading' : 'LoadStateLoaded';
+}
+
+function indexDescription(meta: CollectionMeta, stats: ShardStats[]): IndexDescription {
+  const idx = meta.index!;
+  const s = sumStats(stats);
+  const pending = s.totalRows - s.indexedRows;
+  return {
+    indexName: idx.indexName, fieldName: idx.fieldName, indexType: idx.spec.type, metricType: idx.spec.metric,
+    params: { ...idx.spec.params }, indexState: s.failReason && pending > 0 ? 'Failed' : pending > 0 || s.indexBusy ? 'InProgress' : 'Finished',
+    indexedRows: s.indexedRows, totalRows: s.totalRows, pendingIndexRows: pending, failReason: s.failReason,
+  };
+}

@@ -1,0 +1,31 @@
+import { ErrorCode, ShoalError, invalidParameter } from '@shoal/actors';
+import type { MetricType } from '@shoal/ann';
+import type { CollectionSchema } from '@shoal/shard';
+import type { SearchHit } from './service.ts';
+
+/**
+ * The fields a read returns: `*` means every field; names must exist. The primary key is always
+ * included when `withPk` (queries and gets); searches return it as the hit's `id`.
+ * Vectors are returned only when asked for by name or `*`.
+ * @throws ShoalError FieldNotFound naming the unknown field.
+ */
+export function resolveOutputFields(schema: CollectionSchema, requested: unknown, withPk: boolean): string[] {
+  if (!Array.isArray(requested)) throw invalidParameter('outputFields must be an array of field names');
+  const names = new Set<string>();
+  const pk = schema.fields.find((f) => f.isPrimaryKey)!;
+  if (withPk) names.add(pk.name);
+  for (const r of requested) {
+    if (r === '*') { for (const f of schema.fields) names.add(f.name); continue; }
+    if (typeof r !== 'string' || !schema.fields.some((f) => f.name === r)) {
+      throw new ShoalError(ErrorCode.FieldNotFound, `field ${JSON.stringify(r)} does not exist in collection "${schema.name}"; fields: ${schema.fields.map((f) => f.name).join(', ')}`);
+    }
+    names.add(r);
+  }
+  return [...names];
+}
+
+/** Sorts hits best first under `metric` (L2 ascending, IP/COSINE descending); ties by primary key. */
+export function sortHits(metric: MetricType, hits: SearchHit[]): SearchHit[] {
+  const sign = metric === 'L2' ? 1 : -1;
+  return hits.sort((a, b) => sign * (a.distance - b.distance) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}

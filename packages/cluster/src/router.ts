@@ -1,0 +1,52 @@
+import type { PrimaryKey } from '@shoal/shard';
+import * as ddl from './ddl.ts';
+import * as data from './data.ts';
+import type { RouterContext } from './router-context.ts';
+import type {
+  CollectionDescription, CreateCollectionRequest, IndexDescription, IndexParamInput, LoadState, QueryRequest,
+  ReadOptions, Row, SearchHit, SearchRequest, ShoalService, WriteResult,
+} from './service.ts';
+
+/**
+ * The router: the entry point of every client request on a node (DESIGN.md, "Actors"). It
+ * validates requests, asks the coordinator for metadata and timestamps, and fans data operations
+ * out to the shard actors, merging their answers. It holds no state of its own but the Session
+ * timestamps, so it runs on the caller's turn instead of behind a mailbox: concurrent requests are
+ * not serialised behind each other.
+ */
+export class Router implements ShoalService {
+  private readonly ctx: RouterContext;
+
+  /** @param ctx the node's actor system, coordinator and shards. */
+  constructor(ctx: RouterContext) {
+    this.ctx = ctx;
+  }
+
+  createCollection(req: CreateCollectionRequest): Promise<void> { return ddl.createCollection(this.ctx, req); }
+  describeCollection(name: string): Promise<CollectionDescription> { return ddl.describeCollection(this.ctx, name); }
+  async listCollections(): Promise<string[]> { return (await this.ctx.coord<{ name: string }[]>({ t: 'list' })).map((c) => c.name); }
+  async hasCollection(name: string): Promise<boolean> { return (await this.ctx.coord<{ name: string }[]>({ t: 'list' })).some((c) => c.name === name); }
+  dropCollection(name: string): Promise<void> { return ddl.dropCollection(this.ctx, name); }
+  loadCollection(name: string): Promise<void> { return ddl.loadCollection(this.ctx, name); }
+  releaseCollection(name: string): Promise<void> { return ddl.releaseCollection(this.ctx, name); }
+  getLoadState(name: string): Promise<{ loadState: LoadState; loadProgress: number }> { return ddl.getLoadState(this.ctx, name); }
+  getCollectionStats(name: string): Promise<{ rowCount: number }> { return ddl.getCollectionStats(this.ctx, name); }
+  flush(name: string): Promise<void> { return ddl.flush(this.ctx, name); }
+
+  createPartition(collection: string, partition: string): Promise<void> { return ddl.createPartition(this.ctx, collection, partition); }
+  async listPartitions(collection: string): Promise<string[]> { return (await this.ctx.collection(collection)).partitions.map((p) => p.name); }
+  async hasPartition(collection: string, partition: string): Promise<boolean> { return (await this.ctx.collection(collection)).partitions.some((p) => p.name === partition); }
+  dropPartition(collection: string, partition: string): Promise<void> { return ddl.dropPartition(this.ctx, collection, partition); }
+
+  createIndex(collection: string, params: IndexParamInput[]): Promise<void> { return ddl.createIndex(this.ctx, collection, params); }
+  describeIndex(collection: string, indexName: string): Promise<IndexDescription> { return ddl.describeIndex(this.ctx, collection, indexName); }
+  async listIndexes(collection: string): Promise<string[]> { const m = await this.ctx.collection(collection); return m.index ? [m.index.indexName] : []; }
+  dropIndex(collection: string, indexName: string): Promise<void> { return ddl.dropIndex(this.ctx, collection, indexName); }
+
+  insert(collection: string, rows: Row[], partitionName?: string): Promise<WriteResult> { return data.write(this.ctx, collection, rows, partitionName, 'insert'); }
+  upsert(collection: string, rows: Row[], partitionName?: string): Promise<WriteResult> { return data.write(this.ctx, collection, rows, partitionName, 'upsert'); }
+  delete(collection: string, by: { ids?: PrimaryKey[]; filter?: string }, partitionName?: string): Promise<WriteResult> { return data.remove(this.ctx, collection, by, partitionName); }
+  get(collection: string, ids: PrimaryKey[], opts?: ReadOptions): Promise<Row[]> { return data.get(this.ctx, collection, ids, opts); }
+  query(req: QueryRequest): Promise<Row[]> { return data.query(this.ctx, req); }
+  search(req: SearchRequest): Promise<SearchHit[][]> { return data.search(this.ctx, req); }
+}

@@ -1,0 +1,175 @@
+import { deferReply } from '@shoal/actors';
+import type { Actor, ActorContext } from '@shoal/actors';
+import type { IndexBuilder, IndexSearchParams, IndexSpec, MetricType } from '@shoal/ann';
+import { compileFilter, openShard, readValue, vectorField } from '@shoal/shard';
+import type { ColumnBatch, CollectionSchema, FieldSchema, ObjectStore, PrimaryKey, ReadScope, RowRef, Shard } from '@shoal/shard';
+import { COORD_PATH } from './coordinator.ts';
+import type { Row, SearchHit } from './service.ts';
+
+/** Actor path of shard `shardNo` of collection `collectionId` (DESIGN.md, "Actors"). */
+export function shardPath(collectionId: number, shardNo: number): string {
+  return `shard/${collectionId}/${shardNo}`;
+}
+
+/** The snapshot a read asks for: fresh time, guarantee timestamp, partitions, filter. */
+export interface ReadParams {
+  /** A fresh TSO timestamp (upper bound of the snapshot). */
+  nowTs: bigint;
+  /** Wait until every write at or below it is serviceable. */
+  guaranteeTs: bigint;
+  /** Partition ids, all when absent. */
+  partitions?: number[];
+  /** Milvus filter expression ('' = all rows). */
+  filter: string;
+  /** Primary keys to restrict to (entities/get). */
+  ids?: PrimaryKey[];
+  outputFields: string[];
+}
+
+/** Messages of a shard actor. Replies in brackets. */
+export type ShardMsg =
+  | { t: 'write'; op: 'insert' | 'upsert'; batch: ColumnBatch; partitionId: number } // [{ ts }]
+  | { t: 'delete'; pks: PrimaryKey[] } // [{ ts, count }]
+  | { t: 'deleteWhere'; filter: string; partitions?: number[] } // [{ ts, count }]
+  | { t: 'dropPartition'; partitionId: number } // [{ ts }]
+  | { t: 'search'; read: ReadParams; queries: Float32Array; nq: number; topk: number; metric: MetricType; params: IndexSearchParams } // [SearchHit[][]]
+  | { t: 'query'; read: ReadParams; offset: number; limit?: number } // [Row[]]
+  | { t: 'count'; read: ReadParams } // [number]
+  | { t: 'flush' } // [void]
+  | { t: 'setIndex'; spec: IndexSpec | null } // [void], builds continue in the background
+  | { t: 'setLoaded'; loaded: boolean } // [void] once index files are loaded/dropped
+  | { t: 'stats' }; // [{ rowCount, indexedRows, totalRows, failReason, indexBusy }]
+
+/** What a shard actor is created with. */
+export interface ShardActorOptions {
+  collectionId: number;
+  shardNo: number;
+  schema: CollectionSchema;
+  index: IndexSpec | null;
+  loaded: boolean;
+  store: ObjectStore;
+  indexBuilder: IndexBuilder;
+  segmentMaxBytes?: number;
+  segmentMaxRows?: number;
+  onError?: (what: string, err: unknown) => void;
+}
+
+/**
+ * The shard replica actor (DESIGN.md, "Actors"): owns one {@link Shard} and serialises its writes.
+ * Writes take a timestamp from the coordinator's TSO in mailbox order, are applied at once and
+ * answered (deferred) when durable, so the next writes share the fsync (group commit). Reads wait,
+ * deferred, until their guarantee timestamp is serviceable, then read the MVCC snapshot at
+ * `min(nowTs, serviceable timestamp)`.
+ */
+export class ShardActor implements Actor<ShardMsg> {
+  private readonly o: ShardActorOptions;
+  private shard!: Shard;
+  private ctx!: ActorContext;
+  private indexWork = 0;
+
+  /** @param opts see {@link ShardActorOptions}. */
+  constructor(opts: ShardActorOptions) {
+    this.o = opts;
+  }
+
+  /** Recovers the shard from the object store and its log. */
+  async start(ctx: ActorContext): Promise<void> {
+    this.ctx = ctx;
+    const { collectionId, shardNo } = this.o;
+    this.shard = await openShard({
+      env: ctx.env, store: this.o.store, collectionId: BigInt(collectionId), shardNo, schema: this.o.schema,
+      walDir: `wal/${collectionId}/${shardNo}`, indexBuilder: this.o.indexBuilder, index: this.o.index, loaded: this.o.loaded,
+      segmentMaxBytes: this.o.segmentMaxBytes, segmentMaxRows: this.o.segmentMaxRows, onError: this.o.onError,
+    });
+  }
+
+  /** Flushes nothing (sealed data is already persisted); waits for pending writes and closes the log. */
+  async stop(): Promise<void> {
+    await this.shard?.close();
+  }
+
+  /** Handles one message; see {@link ShardMsg}. */
+  async receive(msg: ShardMsg): Promise<unknown> {
+    const shard = this.shard;
+    switch (msg.t) {
+      case 'write': {
+        const ts = await this.tso();
+        const done = msg.op === 'insert' ? shard.insert(msg.batch, ts, msg.partitionId) : shard.upsert(msg.batch, ts, msg.partitionId);
+        return deferReply(done.then(() => ({ ts })));
+      }
+      case 'delete': {
+        const ts = await this.tso();
+        return deferReply(shard.delete(msg.pks, ts).then((count) => ({ ts, count })));
+      }
+      case 'deleteWhere': {
+        const ts = await this.tso();
+        const filter = compileFilter(msg.filter, this.o.schema);
+        const partitions = msg.partitions ? new Set(msg.partitions) : undefined;
+        return deferReply(shard.deleteWhere({ filter, partitions }, ts).then((count) => ({ ts, count })));
+      }
+      case 'dropPartition': {
+        const ts = await this.tso();
+        return deferReply(shard.dropPartition(msg.partitionId, ts).then(() => ({ ts })));
+      }
+      case 'search':
+        return deferReply(this.read(msg.read, (scope) => shard.search({
+          ...scope, vectorField: vectorField(this.o.schema), queries: msg.queries, nq: msg.nq, topk: msg.topk, metric: msg.metric, params: msg.params,
+        }).map((hits) => hits.map((h): SearchHit => ({ id: shard.primaryKeyOf(h), distance: h.score, fields: this.row(h, msg.read.outputFields) })))));
+      case 'query':
+        return deferReply(this.read(msg.read, (scope) => shard.query(scope, msg.offset, msg.limit).map((ref) => this.row(ref, msg.read.outputFields))));
+      case 'count':
+        return deferReply(this.read(msg.read, (scope) => shard.count(scope)));
+      case 'flush':
+        return deferReply(shard.flush());
+      case 'setIndex':
+        this.trackIndexWork(shard.setIndex(msg.spec));
+        return undefined;
+      case 'setLoaded':
+        this.trackIndexWork(shard.setLoaded(msg.loaded));
+        return undefined;
+      case 'stats':
+        return { rowCount: shard.rowCount, ...shard.indexProgress(), indexBusy: this.indexWork > 0 };
+    }
+  }
+
+  /** Counts index work started by setIndex/setLoaded until it and the builds it caused settle. */
+  private trackIndexWork(work: Promise<void>): void {
+    this.indexWork++;
+    work.then(() => this.shard.indexesIdle())
+      .catch((err: unknown) => this.o.onError?.('index work', err))
+      .finally(() => { this.indexWork--; });
+  }
+
+  private tso(): Promise<bigint> {
+    return this.ctx.system.ask<bigint>({ node: this.ctx.self.node, path: COORD_PATH }, { t: 'tso' }, 10_000);
+  }
+
+  private async read<T>(p: ReadParams, fn: (scope: ReadScope) => T): Promise<T> {
+    const scope: ReadScope = {
+      readTs: 0n,
+      partitions: p.partitions ? new Set(p.partitions) : undefined,
+      filter: compileFilter(idsFilter(p, this.o.schema), this.o.schema),
+    };
+    await this.shard.waitServiceable(p.guaranteeTs);
+    scope.readTs = this.shard.serviceableTs(p.nowTs);
+    return fn(scope);
+  }
+
+  private row(ref: RowRef, outputFields: string[]): Row {
+    const out: Row = {};
+    for (const name of outputFields) {
+      const f = this.o.schema.fields.find((x) => x.name === name) as FieldSchema;
+      out[name] = readValue(f, ref.segment.column(name), ref.offset);
+    }
+    return out;
+  }
+}
+
+/** The filter text of a read, with `ids` turned into `pk in [...]` and'ed to it. */
+function idsFilter(p: ReadParams, schema: CollectionSchema): string {
+  if (!p.ids) return p.filter;
+  const pk = schema.fields.find((f) => f.isPrimaryKey)!;
+  const list = p.ids.map((id) => (typeof id === 'string' ? JSON.stringify(id) : String(id))).join(', ');
+  const byIds = `${pk.name} in [${list}]`;
+  return p.filter.trim() === '' ? byIds : `(${byIds}) and (${p.filter})`;
+}

@@ -1,0 +1,18 @@
+/**
+ * @shoal/shard — the data plane (DESIGN.md, "Data plane"): collection schemas, rows and columns,
+ * growing and sealed segments with MVCC, filter expressions, search and query, the write-ahead
+ * log, the object store, and the shard replica that ties them together.
+ */
+export * from './schema/types.ts';
+export * from './schema/build.ts';
+export * from './schema/rows.ts';
+export * from './expr/index.ts';
+export type { Segment } from './segment/segment.ts';
+export type { RowHit, SearchPlan } from './read/search.ts';
+export type { RowRef } from './read/query.ts';
+export type { ReadScope } from './read/snapshot.ts';
+export { Shard, DEFAULT_SEGMENT_MAX_BYTES, DEFAULT_SEGMENT_MAX_ROWS } from './shard/shard.ts';
+export type { ShardOptions } from './shard/shard.ts';
+export { openShard } from './shard/open.ts';
+export type { ObjectStore } from './storage/object-store.ts';
+export { LocalObjectStore } from './storage/local-object-store.ts';

@@ -1,0 +1,74 @@
+import { buildIndex } from '@shoal/ann';
+import type { IndexSearchParams, MetricType, VectorIndex } from '@shoal/ann';
+import type { Segment } from '../segment/segment.ts';
+import type { FieldSchema } from '../schema/types.ts';
+import { passingRows } from './snapshot.ts';
+import type { ReadScope } from './snapshot.ts';
+
+/** One hit of a shard-level search: the row's segment and offset, and its score. */
+export interface RowHit {
+  segment: Segment;
+  offset: number;
+  score: number;
+}
+
+/** A vector search over a shard's segments. */
+export interface SearchPlan extends ReadScope {
+  vectorField: FieldSchema;
+  /** Query vectors, `Float32Array` of `nq × dim`, row-major. */
+  queries: Float32Array;
+  nq: number;
+  /** Number of best hits wanted per query (Milvus `limit + offset`). */
+  topk: number;
+  metric: MetricType;
+  params: IndexSearchParams;
+}
+
+/** True if score `a` is better than `b` under `metric` (L2: smaller; IP/COSINE: larger). */
+export function better(metric: MetricType, a: number, b: number): boolean {
+  return metric === 'L2' ? a < b : a > b;
+}
+
+/** Sorts hits best first under `metric`. */
+export function sortHits(metric: MetricType, hits: RowHit[]): RowHit[] {
+  return hits.sort(metric === 'L2' ? (a, b) => a.score - b.score : (a, b) => b.score - a.score);
+}
+
+const flatCache = new WeakMap<Segment, { rows: number; index: VectorIndex }>();
+
+/**
+ * Searches every segment for the `topk` best visible rows passing the filter, per query, and
+ * merges them (best first). Sealed segments with an index of the same metric use it (with the
+ * filter bitset); other segments are searched exactly by brute force (DESIGN.md, "Data plane").
+ * @returns `nq` lists of at most `topk` hits.
+ */
+export function searchSegments(segments: readonly Segment[], plan: SearchPlan): RowHit[][] {
+  const perQuery: RowHit[][] = Array.from({ length: plan.nq }, () => []);
+  for (const seg of segments) {
+    if (seg.numRows === 0) continue;
+    const rows = passingRows(seg, plan);
+    if (rows.count() === 0) continue;
+    const index = segmentIndex(seg, plan);
+    const res = index.search(plan.queries, plan.nq, plan.topk, index === seg.index ? plan.params : {}, rows);
+    for (let q = 0; q < plan.nq; q++) {
+      const out = perQuery[q];
+      for (let j = 0; j < res.k; j++) {
+        const id = res.ids[q * res.k + j];
+        if (id < 0) break;
+        out.push({ segment: seg, offset: id, score: res.scores[q * res.k + j] });
+      }
+    }
+  }
+  return perQuery.map((hits) => sortHits(plan.metric, hits).slice(0, plan.topk));
+}
+
+function segmentIndex(seg: Segment, plan: SearchPlan): VectorIndex {
+  if (seg.index && seg.index.spec.metric === plan.metric) return seg.index;
+  const cached = flatCache.get(seg);
+  if (cached && cached.rows === seg.numRows && cached.index.spec.metric === plan.metric) return cached.index;
+  const dim = plan.vectorField.dim!;
+  const vectors = seg.column(plan.vectorField.name) as Float32Array;
+  const index = buildIndex({ type: 'FLAT', metric: plan.metric, dim, params: {} }, vectors, seg.numRows, { seed: 0 });
+  flatCache.set(seg, { rows: seg.numRows, index });
+  return index;
+}

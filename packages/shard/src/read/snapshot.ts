@@ -1,0 +1,22 @@
+import type { Bitset } from '@shoal/ann';
+import { evaluateFilter } from '../expr/index.ts';
+import type { BoundExpr } from '../expr/index.ts';
+import type { Segment } from '../segment/segment.ts';
+import { visibleRows } from '../segment/segment.ts';
+
+/** What every read sees: an MVCC snapshot timestamp, optional partitions and an optional filter. */
+export interface ReadScope {
+  /** Snapshot timestamp (hybrid TSO); rows written after it are invisible. */
+  readTs: bigint;
+  /** Partition ids to read; all when absent. */
+  partitions?: ReadonlySet<number>;
+  /** Bound filter expression; all rows when absent. */
+  filter?: BoundExpr;
+}
+
+/** The rows of `seg` that a read with `scope` sees: visible in its snapshot and passing its filter. */
+export function passingRows(seg: Segment, scope: ReadScope): Bitset {
+  const rows = visibleRows(seg, scope.readTs, scope.partitions);
+  if (scope.filter && rows.count() > 0) rows.and(evaluateFilter(scope.filter, { numRows: seg.numRows, column: (name) => seg.column(name) }));
+  return rows;
+}

@@ -1,0 +1,124 @@
+import { ErrorCode, ShoalError, invalidParameter, notSupported } from '@shoal/actors';
+import type { CollectionSchema, DataType, FieldSchema } from './types.ts';
+
+/** A field definition before the collection exists (no field id yet). Names as in {@link FieldSchema}. */
+export interface FieldInput {
+  name: string;
+  dataType: DataType;
+  isPrimaryKey?: boolean;
+  autoId?: boolean;
+  maxLength?: number;
+  dim?: number;
+  isPartitionKey?: boolean;
+  description?: string;
+}
+
+/** The data types a field may have, for error messages. */
+export const DATA_TYPES: readonly DataType[] = ['Bool', 'Int8', 'Int16', 'Int32', 'Int64', 'Float', 'Double', 'VarChar', 'JSON', 'FloatVector'];
+
+/** Limits from Milvus's documentation ("Limits"): names, dimension, VarChar length, field count. */
+export const LIMITS = {
+  nameMaxLength: 255,
+  minDim: 2,
+  maxDim: 32_768,
+  maxVarCharLength: 65_535,
+  maxFields: 64,
+  firstFieldId: 100,
+} as const;
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Checks a collection, partition, field or index name against Milvus's rules: 1–255 characters,
+ * letters, digits and underscores, not starting with a digit.
+ * @param kind what is named, for the error message ("collection", "field" …).
+ * @throws ShoalError ParameterInvalid naming the rule that was broken.
+ */
+export function validateName(kind: string, name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0) throw invalidParameter(`${kind} name must be a non-empty string, got ${JSON.stringify(name)}`);
+  if (name.length > LIMITS.nameMaxLength) throw invalidParameter(`${kind} name "${name.slice(0, 40)}…" is ${name.length} characters; at most ${LIMITS.nameMaxLength} are allowed`);
+  if (!NAME_RE.test(name)) throw invalidParameter(`${kind} name "${name}" is invalid: use letters, digits and underscores, not starting with a digit`);
+  return name;
+}
+
+/**
+ * Builds and validates a collection schema, assigning field ids 100, 101, … in order (as Milvus does).
+ * Rules: exactly one primary key of type Int64 or VarChar; `autoId` only on the primary key;
+ * exactly one FloatVector field with dim in [2, 32768]; VarChar needs `maxLength` in [1, 65535];
+ * unique field names. Partition-key fields are not supported yet (clear error).
+ * @throws ShoalError CollectionIllegalSchema / ParameterInvalid with what was wrong and where.
+ */
+export function buildSchema(name: string, description: string, fields: FieldInput[], enableDynamicField: boolean): CollectionSchema {
+  validateName('collection', name);
+  if (enableDynamicField) throw notSupported('the dynamic field (enableDynamicField: true)');
+  if (!Array.isArray(fields) || fields.length === 0) throw illegal(`collection "${name}" needs fields: a primary key and a FloatVector field`);
+  if (fields.length > LIMITS.maxFields) throw illegal(`collection "${name}" has ${fields.length} fields; at most ${LIMITS.maxFields} are allowed`);
+  const seen = new Set<string>();
+  const out: FieldSchema[] = fields.map((f, i) => {
+    const where = `field ${i} ("${f?.name}")`;
+    validateName('field', f?.name);
+    if (seen.has(f.name)) throw illegal(`duplicate field name "${f.name}"`);
+    seen.add(f.name);
+    if (!DATA_TYPES.includes(f.dataType)) throw illegal(`${where}: unknown dataType ${JSON.stringify(f.dataType)}; allowed: ${DATA_TYPES.join(', ')}`);
+    const field: FieldSchema = {
+      fieldId: LIMITS.firstFieldId + i,
+      name: f.name,
+      dataType: f.dataType,
+      isPrimaryKey: f.isPrimaryKey === true,
+      autoId: f.autoId === true,
+      description: f.description ?? '',
+    };
+    if (f.dataType === 'VarChar') {
+      if (!Number.isInteger(f.maxLength) || f.maxLength! < 1 || f.maxLength! > LIMITS.maxVarCharLength) {
+        throw illegal(`${where}: VarChar needs max_length in [1, ${LIMITS.maxVarCharLength}], got ${f.maxLength}`);
+      }
+      field.maxLength = f.maxLength;
+    }
+    if (f.dataType === 'FloatVector') {
+      if (!Number.isInteger(f.dim) || f.dim! < LIMITS.minDim || f.dim! > LIMITS.maxDim) {
+        throw illegal(`${where}: FloatVector needs dim in [${LIMITS.minDim}, ${LIMITS.maxDim}], got ${f.dim}`);
+      }
+      field.dim = f.dim;
+    }
+    if (field.autoId && !field.isPrimaryKey) throw illegal(`${where}: autoId is only allowed on the primary key field`);
+    if (f.isPartitionKey) throw notSupported(`partition-key fields (${where})`);
+    return field;
+  });
+  const pks = out.filter((f) => f.isPrimaryKey);
+  if (pks.length !== 1) throw illegal(`collection "${name}" must have exactly one primary key field, found ${pks.length}`);
+  if (pks[0].dataType !== 'Int64' && pks[0].dataType !== 'VarChar') {
+    throw illegal(`primary key "${pks[0].name}" must be Int64 or VarChar, got ${pks[0].dataType}`);
+  }
+  if (pks[0].autoId && pks[0].dataType !== 'Int64') throw illegal(`autoId needs an Int64 primary key; "${pks[0].name}" is ${pks[0].dataType}`);
+  const vectors = out.filter((f) => f.dataType === 'FloatVector');
+  if (vectors.length !== 1) {
+    throw vectors.length === 0
+      ? illegal(`collection "${name}" needs a FloatVector field`)
+      : notSupported(`more than one vector field per collection (found ${vectors.length})`);
+  }
+  return { name, description, fields: out, enableDynamicField: false };
+}
+
+/** The primary key field of a schema. */
+export function primaryField(schema: CollectionSchema): FieldSchema {
+  return schema.fields.find((f) => f.isPrimaryKey)!;
+}
+
+/** The (single) FloatVector field of a schema. */
+export function vectorField(schema: CollectionSchema): FieldSchema {
+  return schema.fields.find((f) => f.dataType === 'FloatVector')!;
+}
+
+/**
+ * The field called `name`.
+ * @throws ShoalError FieldNotFound naming the field and the collection.
+ */
+export function fieldByName(schema: CollectionSchema, name: string): FieldSchema {
+  const f = schema.fields.find((x) => x.name === name);
+  if (!f) throw new ShoalError(ErrorCode.FieldNotFound, `field "${name}" does not exist in collection "${schema.name}"; fields: ${schema.fields.map((x) => x.name).join(', ')}`);
+  return f;
+}
+
+function illegal(message: string): ShoalError {
+  return new ShoalError(ErrorCode.CollectionIllegalSchema, message);
+}

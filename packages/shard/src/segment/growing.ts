@@ -1,0 +1,122 @@
+import type { VectorIndex } from '@shoal/ann';
+import { allocColumn } from '../schema/rows.ts';
+import type { CollectionSchema, Column, ColumnBatch, FieldSchema } from '../schema/types.ts';
+import type { Segment } from './segment.ts';
+
+type Typed = Exclude<Column, unknown[]>;
+
+/**
+ * A growing segment: the in-memory, append-only segment that takes a shard's new rows
+ * (Milvus's "growing segment"). Columns are typed arrays that double in capacity; reads see
+ * exact-length views. Searched by brute force until sealed.
+ */
+export class GrowingSegment implements Segment {
+  readonly id: number;
+  readonly schema: CollectionSchema;
+  readonly sealed = false;
+  index: VectorIndex | null = null;
+  private n = 0;
+  private capacity: number;
+  private cols: Record<string, Column> = {};
+  private tsCol: BigInt64Array;
+  private delCol: BigInt64Array;
+  private partCol: Int32Array;
+  private lsnMin = 0n;
+  private lsnMax = 0n;
+
+  /** An empty segment with room for `initialCapacity` rows before it grows. */
+  constructor(id: number, schema: CollectionSchema, initialCapacity = 1024) {
+    this.id = id;
+    this.schema = schema;
+    this.capacity = initialCapacity;
+    for (const f of schema.fields) this.cols[f.name] = isTyped(f) ? allocColumn(f, initialCapacity) : [];
+    this.tsCol = new BigInt64Array(initialCapacity);
+    this.delCol = new BigInt64Array(initialCapacity);
+    this.partCol = new Int32Array(initialCapacity);
+  }
+
+  get numRows(): number { return this.n; }
+  get minLsn(): bigint { return this.lsnMin; }
+  get maxLsn(): bigint { return this.lsnMax; }
+  get ts(): BigInt64Array { return this.tsCol.subarray(0, this.n); }
+  get deleteTs(): BigInt64Array { return this.delCol.subarray(0, this.n); }
+  get partition(): Int32Array { return this.partCol.subarray(0, this.n); }
+
+  /** Column of `fieldName`, `numRows` long (a view: valid until the next append). */
+  column(fieldName: string): Column {
+    const c = this.cols[fieldName];
+    if (Array.isArray(c)) return c;
+    const f = this.schema.fields.find((x) => x.name === fieldName)!;
+    const width = f.dataType === 'FloatVector' ? f.dim! : 1;
+    return (c as Typed).subarray(0, this.n * width);
+  }
+
+  /**
+   * Appends a validated batch (every field present, primary keys filled in) written at `ts`
+   * into partition `partitionId`, from log record `lsn`. Returns the offset of its first row.
+   */
+  append(batch: ColumnBatch, ts: bigint, partitionId: number, lsn: bigint): number {
+    const start = this.n;
+    const m = batch.numRows;
+    this.ensure(start + m);
+    for (const f of this.schema.fields) {
+      const src = batch.columns[f.name];
+      const dst = this.cols[f.name];
+      if (Array.isArray(dst)) {
+        for (let i = 0; i < m; i++) (dst as unknown[]).push((src as unknown[])[i]);
+      } else {
+        const width = f.dataType === 'FloatVector' ? f.dim! : 1;
+        copyInto(dst as Typed, src as Typed, start * width, m * width);
+      }
+    }
+    this.tsCol.fill(ts, start, start + m);
+    this.partCol.fill(partitionId, start, start + m);
+    this.n += m;
+    if (this.lsnMin === 0n) this.lsnMin = lsn;
+    this.lsnMax = lsn;
+    return start;
+  }
+
+  /** Approximate memory of the row data in bytes (for seal-by-size). */
+  estimatedBytes(): number {
+    let bytes = this.n * 20;
+    for (const f of this.schema.fields) {
+      const c = this.cols[f.name];
+      if (Array.isArray(c)) bytes += this.n * 32;
+      else bytes += (c as Typed).BYTES_PER_ELEMENT * (f.dataType === 'FloatVector' ? f.dim! : 1) * this.n;
+    }
+    return bytes;
+  }
+
+  private ensure(rows: number): void {
+    if (rows <= this.capacity) return;
+    let cap = this.capacity;
+    while (cap < rows) cap *= 2;
+    for (const f of this.schema.fields) {
+      const c = this.cols[f.name];
+      if (Array.isArray(c)) continue;
+      const grown = allocColumn(f, cap) as Typed;
+      copyInto(grown, c as Typed, 0, (c as Typed).length);
+      this.cols[f.name] = grown;
+    }
+    this.tsCol = grow(this.tsCol, new BigInt64Array(cap));
+    this.delCol = grow(this.delCol, new BigInt64Array(cap));
+    this.partCol = grow(this.partCol, new Int32Array(cap));
+    this.capacity = cap;
+  }
+}
+
+function isTyped(f: FieldSchema): boolean {
+  return f.dataType !== 'VarChar' && f.dataType !== 'JSON';
+}
+
+function grow<T extends BigInt64Array | Int32Array>(old: T, fresh: T): T {
+  (fresh as BigInt64Array).set(old as BigInt64Array);
+  return fresh;
+}
+
+function copyInto(dst: Typed, src: Typed, at: number, len: number): void {
+  // Same element type by construction (both from allocColumn for the same field), except Float/Double
+  // and small ints, which rowsToBatch also allocates with allocColumn.
+  (dst as Float32Array).set((src as Float32Array).subarray(0, len), at);
+}

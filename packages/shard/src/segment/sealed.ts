@@ -1,0 +1,76 @@
+import type { VectorIndex } from '@shoal/ann';
+import type { CollectionSchema, Column } from '../schema/types.ts';
+import type { GrowingSegment } from './growing.ts';
+import type { Segment } from './segment.ts';
+
+/** The immutable parts of a sealed segment, as persisted in the object store. */
+export interface SealedSegmentData {
+  id: number;
+  schema: CollectionSchema;
+  numRows: number;
+  columns: Record<string, Column>;
+  ts: BigInt64Array;
+  deleteTs: BigInt64Array;
+  partition: Int32Array;
+  minLsn: bigint;
+  maxLsn: bigint;
+}
+
+/**
+ * A sealed segment (Milvus's "sealed segment"): immutable rows, flushed to the object store,
+ * indexed in the background. Only `deleteTs` (tombstones) and the loaded `index` change.
+ */
+export class SealedSegment implements Segment {
+  readonly sealed = true;
+  readonly id: number;
+  readonly schema: CollectionSchema;
+  readonly numRows: number;
+  readonly ts: BigInt64Array;
+  readonly deleteTs: BigInt64Array;
+  readonly partition: Int32Array;
+  readonly minLsn: bigint;
+  readonly maxLsn: bigint;
+  /** True once its files are in the object store. */
+  persisted: boolean;
+  index: VectorIndex | null = null;
+  private readonly columns: Record<string, Column>;
+
+  /** Wraps persisted or freshly sealed data; `persisted` says whether it is in the object store. */
+  constructor(data: SealedSegmentData, persisted: boolean) {
+    this.id = data.id;
+    this.schema = data.schema;
+    this.numRows = data.numRows;
+    this.columns = data.columns;
+    this.ts = data.ts;
+    this.deleteTs = data.deleteTs;
+    this.partition = data.partition;
+    this.minLsn = data.minLsn;
+    this.maxLsn = data.maxLsn;
+    this.persisted = persisted;
+  }
+
+  /** Seals a growing segment: copies its rows into exact-length arrays. */
+  static fromGrowing(g: GrowingSegment): SealedSegment {
+    const columns: Record<string, Column> = {};
+    for (const f of g.schema.fields) {
+      const c = g.column(f.name);
+      columns[f.name] = Array.isArray(c) ? c.slice() : (c as Float32Array).slice();
+    }
+    return new SealedSegment({
+      id: g.id, schema: g.schema, numRows: g.numRows, columns,
+      ts: g.ts.slice(), deleteTs: g.deleteTs.slice(), partition: g.partition.slice(),
+      minLsn: g.minLsn, maxLsn: g.maxLsn,
+    }, false);
+  }
+
+  /** Column of `fieldName`, exactly `numRows` long. */
+  column(fieldName: string): Column {
+    return this.columns[fieldName];
+  }
+
+  /** The immutable data, for persisting. */
+  data(): SealedSegmentData {
+    return { id: this.id, schema: this.schema, numRows: this.numRows, columns: this.columns, ts: this.ts,
+      deleteTs: this.deleteTs, partition: this.partition, minLsn: this.minLsn, maxLsn: this.maxLsn };
+  }
+}

@@ -1,0 +1,27 @@
+import { openWal } from '../storage/wal.ts';
+import { readSegment } from '../segment/segment-io.ts';
+import { readCheckpoint } from './checkpoint.ts';
+import { Shard } from './shard.ts';
+import type { ShardOptions } from './shard.ts';
+import { decodeRecord } from './wal-record.ts';
+
+/**
+ * Opens a shard replica, recovering its state (DESIGN.md, "Data plane"; issue 2, "Durability"):
+ * 1. read the checkpoint from the object store and load its sealed segments (checksums verified);
+ * 2. open the write-ahead log (a torn record at its tail is dropped) and replay every record
+ *    after the checkpoint position into a fresh growing segment;
+ * 3. load or build the sealed segments' indexes in the background.
+ * @throws ShoalError IoFailed if a segment or the log is corrupt beyond a torn tail.
+ */
+export async function openShard(opts: ShardOptions): Promise<Shard> {
+  const cp = await readCheckpoint(opts.store, opts.collectionId, opts.shardNo);
+  const cpLsn = cp ? BigInt(cp.lsn) : 0n;
+  const sealed = cp ? await Promise.all(cp.segments.map((id) => readSegment(opts.store, opts.collectionId, id, opts.schema))) : [];
+  const { wal, records } = await openWal(opts.env.disk, opts.walDir);
+  const shard = new Shard(opts, wal, sealed, cp?.nextSegmentNo ?? 0, cpLsn);
+  for await (const rec of records) {
+    if (rec.lsn > cpLsn) shard.applyRecord(decodeRecord(rec.payload, rec.lsn), rec.lsn);
+  }
+  void shard.setIndex(opts.index);
+  return shard;
+}

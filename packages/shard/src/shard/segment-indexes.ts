@@ -1,0 +1,132 @@
+import { loadIndex } from '@shoal/ann';
+import type { IndexSpec, VectorIndex } from '@shoal/ann';
+import { vectorField } from '../schema/build.ts';
+import type { SealedSegment } from '../segment/sealed.ts';
+import { indexKey } from '../segment/segment-io.ts';
+import type { ShardOptions } from './shard.ts';
+
+/** True if two index specs describe the same index (type, metric, dim and build parameters). */
+export function sameSpec(a: IndexSpec, b: IndexSpec): boolean {
+  return a.type === b.type && a.metric === b.metric && a.dim === b.dim && JSON.stringify(sortKeys(a.params)) === JSON.stringify(sortKeys(b.params));
+}
+
+function sortKeys(o: object): [string, unknown][] {
+  return Object.entries(o).sort(([a], [b]) => a.localeCompare(b));
+}
+
+/**
+ * The ANN indexes of a shard's sealed segments (DESIGN.md, "Data plane": sealed segments are
+ * indexed in the background, then swapped in). For each persisted sealed segment and the
+ * collection's index spec, it loads the index file from the object store, or builds it on the
+ * index builder (worker threads) and stores it. A corrupt or mismatched file is reported and
+ * rebuilt from the raw vectors. While the collection is released, indexes are built and stored
+ * but not kept in memory.
+ */
+export class SegmentIndexes {
+  private readonly opts: ShardOptions;
+  private readonly sealed: () => SealedSegment[];
+  /** Segments whose index file matches the current spec (built or verified). */
+  private readonly ready = new Set<number>();
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private failReason = '';
+  private closed = false;
+
+  /** @param sealed the shard's sealed segments (persisted or not). */
+  constructor(opts: ShardOptions, sealed: () => SealedSegment[]) {
+    this.opts = opts;
+    this.sealed = sealed;
+  }
+
+  /** A segment reached the object store: index it if the collection has an index. */
+  segmentPersisted(seg: SealedSegment): void {
+    void this.ensure(seg);
+  }
+
+  /** The collection's index spec changed (created or dropped): rebuild or drop every segment's index. */
+  async specChanged(): Promise<void> {
+    this.ready.clear();
+    this.failReason = '';
+    const spec = this.opts.index;
+    const fieldId = vectorField(this.opts.schema).fieldId;
+    await Promise.all(this.sealed().filter((s) => s.persisted).map(async (seg) => {
+      if (!spec) {
+        seg.index = null;
+        await this.opts.store.delete(indexKey(this.opts.collectionId, seg.id, fieldId));
+      } else {
+        if (seg.index && !sameSpec(seg.index.spec, spec)) seg.index = null;
+        await this.ensure(seg);
+      }
+    }));
+  }
+
+  /** The collection was loaded or released: load index files into memory, or drop them. */
+  async loadedChanged(): Promise<void> {
+    if (!this.opts.loaded) {
+      for (const seg of this.sealed()) seg.index = null;
+      return;
+    }
+    await Promise.all(this.sealed().filter((s) => s.persisted).map((s) => this.ensure(s)));
+  }
+
+  /** Rows of sealed segments with a finished index, all sealed rows, and the last failure. */
+  progress(): { indexedRows: number; totalRows: number; failReason: string } {
+    let indexedRows = 0;
+    let totalRows = 0;
+    for (const seg of this.sealed()) {
+      totalRows += seg.numRows;
+      if (this.ready.has(seg.id)) indexedRows += seg.numRows;
+    }
+    return { indexedRows, totalRows, failReason: this.failReason };
+  }
+
+  /** Resolves when no build or load is running. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight.values());
+  }
+
+  /** Stops starting new work and waits for running work. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.idle();
+  }
+
+  private ensure(seg: SealedSegment): Promise<void> {
+    const running = this.inFlight.get(seg.id);
+    if (running) return running.then(() => this.ensure(seg));
+    const spec = this.opts.index;
+    if (this.closed || !spec || !seg.persisted) return Promise.resolve();
+    if (this.ready.has(seg.id) && (!this.opts.loaded || seg.index)) return Promise.resolve();
+    const task = this.loadOrBuild(seg, spec)
+      .catch((err: unknown) => {
+        this.failReason = `segment ${seg.id}: ${err instanceof Error ? err.message : String(err)}`;
+        this.opts.onError?.(`index of segment ${seg.id}`, err);
+      })
+      .finally(() => this.inFlight.delete(seg.id));
+    this.inFlight.set(seg.id, task);
+    return task;
+  }
+
+  private async loadOrBuild(seg: SealedSegment, spec: IndexSpec): Promise<void> {
+    const { store, collectionId } = this.opts;
+    const key = indexKey(collectionId, seg.id, vectorField(this.opts.schema).fieldId);
+    let index: VectorIndex | null = null;
+    if (await store.exists(key)) {
+      try {
+        index = loadIndex(await store.get(key));
+        if (!sameSpec(index.spec, spec) || index.count !== seg.numRows) index = null;
+      } catch (err) {
+        this.opts.onError?.(`index file ${key} is unreadable; rebuilding it from the raw vectors`, err);
+        index = null;
+      }
+    }
+    if (!index) {
+      const vf = vectorField(this.opts.schema);
+      index = await this.opts.indexBuilder.build(spec, seg.column(vf.name) as Float32Array, seg.numRows, seg.id % 2 ** 31);
+      if (this.opts.index !== spec) return; // the spec changed while building: drop the result
+      await store.put(key, index.serialize());
+    }
+    if (this.opts.index !== spec) return;
+    this.ready.add(seg.id);
+    seg.index = this.opts.loaded ? index : null;
+  }
+}

@@ -1,0 +1,337 @@
+import { ErrorCode, ShoalError, invalidParameter } from '@shoal/actors';
+import type { Env } from '@shoal/actors';
+import type { IndexBuilder, IndexSpec } from '@shoal/ann';
+import { primaryField } from '../schema/build.ts';
+import type { CollectionSchema, ColumnBatch, PrimaryKey } from '../schema/types.ts';
+import { GrowingSegment } from '../segment/growing.ts';
+import { SealedSegment } from '../segment/sealed.ts';
+import type { Segment } from '../segment/segment.ts';
+import type { ObjectStore } from '../storage/object-store.ts';
+import type { WriteAheadLog } from '../storage/wal.ts';
+import { queryRows, countRows } from '../read/query.ts';
+import type { RowRef } from '../read/query.ts';
+import { searchSegments } from '../read/search.ts';
+import type { RowHit, SearchPlan } from '../read/search.ts';
+import type { ReadScope } from '../read/snapshot.ts';
+import { PrimaryKeyIndex } from './pk-index.ts';
+import { encodeRecord } from './wal-record.ts';
+import type { WalRecord } from './wal-record.ts';
+import { DurabilityTracker } from './durability.ts';
+import { SegmentIndexes } from './segment-indexes.ts';
+import { Checkpointer } from './checkpoint.ts';
+
+/** Configuration of one shard replica. */
+export interface ShardOptions {
+  env: Env;
+  store: ObjectStore;
+  collectionId: bigint;
+  shardNo: number;
+  schema: CollectionSchema;
+  /** Directory of the shard's write-ahead log on `env.disk`. */
+  walDir: string;
+  /** A growing segment is sealed when it reaches this many bytes of row data (default 128 MiB). */
+  segmentMaxBytes?: number;
+  /** … or this many rows (default 1,000,000). */
+  segmentMaxRows?: number;
+  /** Where sealed segments' indexes are built (a worker pool in a real node). */
+  indexBuilder: IndexBuilder;
+  /** The collection's vector index, if one was created. */
+  index: IndexSpec | null;
+  /** Whether index files are kept loaded in memory (the collection is loaded). */
+  loaded: boolean;
+  /** Called with background failures (index builds, flushes) for logging. */
+  onError?: (what: string, err: unknown) => void;
+}
+
+/** Default byte limit of a growing segment (128 MiB). */
+export const DEFAULT_SEGMENT_MAX_BYTES = 128 * 1024 * 1024;
+/** Default row limit of a growing segment. */
+export const DEFAULT_SEGMENT_MAX_ROWS = 1_000_000;
+
+/**
+ * The data plane of one shard replica (DESIGN.md, "Data plane"): its write-ahead log, growing
+ * and sealed segments, primary-key index, MVCC tombstones, background sealing, flushing and
+ * index builds.
+ *
+ * Writes are applied in memory at once (so later writes see them) but become *serviceable*
+ * only when the log record is fsync'd: reads wait for every write with a timestamp at or below
+ * their guarantee timestamp to be durable, and read the MVCC snapshot at that timestamp. So a
+ * read never sees a write that a crash could lose. A failed log write is fail-stop: the shard
+ * refuses further writes and must be reopened (recovering from disk).
+ *
+ * Not thread-safe by design: the shard actor calls it one message at a time. Timestamps passed
+ * to writes must increase.
+ */
+export class Shard {
+  readonly schema: CollectionSchema;
+  readonly opts: ShardOptions;
+  private readonly pkName: string;
+  private readonly pks = new PrimaryKeyIndex();
+  /** Segments by id, oldest first; the last is the growing segment. */
+  private readonly segments = new Map<number, Segment>();
+  private growing: GrowingSegment;
+  private nextSegmentNo: number;
+  private readonly wal: WriteAheadLog;
+  private readonly durability: DurabilityTracker;
+  private readonly indexes: SegmentIndexes;
+  private readonly checkpointer: Checkpointer;
+  private failed: unknown = null;
+  private lastTs = 0n;
+
+  /** Use {@link openShard} (it recovers state); the constructor wires already-recovered parts. */
+  constructor(opts: ShardOptions, wal: WriteAheadLog, sealed: SealedSegment[], nextSegmentNo: number, checkpointLsn: bigint) {
+    this.opts = opts;
+    this.schema = opts.schema;
+    this.pkName = primaryField(opts.schema).name;
+    this.wal = wal;
+    this.nextSegmentNo = nextSegmentNo;
+    for (const s of sealed) {
+      this.segments.set(s.id, s);
+      this.pks.addSegment(s, this.pkName);
+    }
+    this.growing = this.newGrowing();
+    this.durability = new DurabilityTracker();
+    this.indexes = new SegmentIndexes(opts, () => this.sealedSegments());
+    this.checkpointer = new Checkpointer(opts, {
+      sealedSegments: () => this.sealedSegments(),
+      growing: () => this.growing,
+      lastLsn: () => this.wal.lastLsn,
+      waitDurable: (lsn) => this.durability.waitLsn(lsn),
+      truncateLog: (lsn) => this.wal.truncateBefore(lsn),
+      nextSegmentNo: () => this.nextSegmentNo,
+      onPersisted: (seg) => this.indexes.segmentPersisted(seg),
+    }, checkpointLsn);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /**
+   * Inserts a batch (primary keys filled in) into partition `partitionId` at timestamp `ts`.
+   * Resolves when the batch is durable.
+   * @throws ShoalError ParameterInvalid (synchronously, before anything is written) if a primary
+   *   key already exists or repeats within the batch.
+   */
+  insert(batch: ColumnBatch, ts: bigint, partitionId: number): Promise<void> {
+    this.checkWritable(ts);
+    this.checkUnique(batch, false);
+    return this.write({ op: 'insert', ts, partitionId, batch });
+  }
+
+  /**
+   * Upserts a batch: rows whose primary key exists replace the old row (deleted at `ts`), others
+   * are inserted. Resolves when durable.
+   * @throws ShoalError ParameterInvalid if a primary key repeats within the batch.
+   */
+  upsert(batch: ColumnBatch, ts: bigint, partitionId: number): Promise<void> {
+    this.checkWritable(ts);
+    this.checkUnique(batch, true);
+    return this.write({ op: 'upsert', ts, partitionId, batch });
+  }
+
+  /**
+   * Deletes the live rows with these primary keys at `ts`. Resolves with the number of rows
+   * deleted once durable.
+   */
+  async delete(pks: PrimaryKey[], ts: bigint): Promise<number> {
+    this.checkWritable(ts);
+    const live = [...new Set(pks)].filter((pk) => this.pks.get(pk) !== undefined);
+    if (live.length === 0) { this.lastTs = ts; return 0; }
+    await this.write({ op: 'delete', ts, pks: live });
+    return live.length;
+  }
+
+  /** Deletes every live row of the latest state that passes `scope`'s filter/partitions, at `ts`. */
+  deleteWhere(scope: Omit<ReadScope, 'readTs'>, ts: bigint): Promise<number> {
+    const refs = queryRows(this.allSegments(), { ...scope, readTs: ts }, 0, undefined);
+    return this.delete(refs.map((r) => this.primaryKeyOf(r)), ts);
+  }
+
+  /** Deletes every live row of partition `partitionId` at `ts` (dropping the partition). */
+  async dropPartition(partitionId: number, ts: bigint): Promise<void> {
+    this.checkWritable(ts);
+    await this.write({ op: 'dropPartition', ts, partitionId });
+  }
+
+  /**
+   * Applies a record to memory (used by writes and by log replay). Idempotent for deletes of
+   * rows already deleted, so replaying records already reflected in a checkpoint is harmless.
+   */
+  applyRecord(r: WalRecord, lsn: bigint): void {
+    switch (r.op) {
+      case 'insert':
+        this.appendRows(r.batch, r.ts, r.partitionId, lsn);
+        break;
+      case 'upsert':
+        this.deleteKeys(batchKeys(r.batch, this.pkName), r.ts);
+        this.appendRows(r.batch, r.ts, r.partitionId, lsn);
+        break;
+      case 'delete':
+        this.deleteKeys(r.pks, r.ts);
+        break;
+      case 'dropPartition': {
+        const victims = queryRows(this.allSegments(), { readTs: r.ts, partitions: new Set([r.partitionId]) }, 0, undefined);
+        this.deleteKeys(victims.map((v) => this.primaryKeyOf(v)), r.ts);
+        break;
+      }
+    }
+    if (r.ts > this.lastTs) this.lastTs = r.ts;
+  }
+
+  private write(r: WalRecord): Promise<void> {
+    const payload = encodeRecord(r);
+    const appended = this.wal.append(payload);
+    const lsn = this.wal.lastLsn;
+    this.applyRecord(r, lsn);
+    const done = this.durability.track(r.ts, lsn, appended).catch((err: unknown) => {
+      this.failed ??= err;
+      throw err;
+    });
+    this.maybeSeal();
+    return done;
+  }
+
+  private appendRows(batch: ColumnBatch, ts: bigint, partitionId: number, lsn: bigint): void {
+    const start = this.growing.append(batch, ts, partitionId, lsn);
+    const keys = batch.columns[this.pkName] as ArrayLike<PrimaryKey>;
+    for (let i = 0; i < batch.numRows; i++) this.pks.set(keys[i], { segmentId: this.growing.id, offset: start + i });
+  }
+
+  private deleteKeys(keys: ArrayLike<PrimaryKey>, ts: bigint): void {
+    for (let i = 0; i < keys.length; i++) {
+      const loc = this.pks.get(keys[i]);
+      if (!loc) continue;
+      const seg = this.segments.get(loc.segmentId)!;
+      if (seg.deleteTs[loc.offset] === 0n) seg.deleteTs[loc.offset] = ts;
+      this.pks.delete(keys[i]);
+      this.checkpointer.markDeletesDirty(seg.id);
+    }
+  }
+
+  private checkWritable(ts: bigint): void {
+    if (this.failed) throw new ShoalError(ErrorCode.IoFailed, `shard ${this.opts.shardNo} of collection "${this.schema.name}" stopped after a write-ahead log failure: ${String(this.failed)}`);
+    if (ts <= this.lastTs) throw new ShoalError(ErrorCode.ServiceInternal, `write timestamp ${ts} is not after the shard's last timestamp ${this.lastTs}`);
+  }
+
+  private checkUnique(batch: ColumnBatch, upsert: boolean): void {
+    const keys = batch.columns[this.pkName] as ArrayLike<PrimaryKey>;
+    const seen = new Set<PrimaryKey>();
+    for (let i = 0; i < batch.numRows; i++) {
+      const k = keys[i];
+      if (seen.has(k)) throw invalidParameter(`duplicate primary key ${String(k)} in the batch (rows must have distinct "${this.pkName}")`);
+      seen.add(k);
+      if (!upsert && this.pks.get(k) !== undefined) {
+        throw invalidParameter(`primary key ${String(k)} already exists in collection "${this.schema.name}"; use upsert to replace the row`);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** Resolves when every write with a timestamp ≤ `ts` is durable (the shard can serve reads at `ts`). */
+  waitServiceable(ts: bigint): Promise<void> {
+    return this.durability.waitTs(ts);
+  }
+
+  /** The newest timestamp a read may use now: `nowTs`, or just below the oldest write not yet durable. */
+  serviceableTs(nowTs: bigint): bigint {
+    return this.durability.serviceableTs(nowTs);
+  }
+
+  /** The newest timestamp written so far (0n if none). */
+  get lastTimestamp(): bigint { return this.lastTs; }
+
+  /** Vector search in the snapshot of `plan.readTs`; call after {@link waitServiceable}. */
+  search(plan: Omit<SearchPlan, 'vectorField'> & { vectorField: SearchPlan['vectorField'] }): RowHit[][] {
+    return searchSegments(this.allSegments(), plan);
+  }
+
+  /** Query rows in a snapshot (see {@link queryRows}). */
+  query(scope: ReadScope, offset: number, limit: number | undefined): RowRef[] {
+    return queryRows(this.allSegments(), scope, offset, limit);
+  }
+
+  /** `count(*)` in a snapshot. */
+  count(scope: ReadScope): number {
+    return countRows(this.allSegments(), scope);
+  }
+
+  /** Number of live rows in the latest state. */
+  get rowCount(): number { return this.pks.size; }
+
+  /** The primary key of a row. */
+  primaryKeyOf(ref: RowRef): PrimaryKey {
+    return (ref.segment.column(this.pkName) as ArrayLike<PrimaryKey>)[ref.offset];
+  }
+
+  // ---------------------------------------------------------------- maintenance
+
+  /** Seals the growing segment (if it has rows), persists every sealed segment and checkpoints. */
+  async flush(): Promise<void> {
+    this.seal();
+    await this.checkpointer.checkpoint();
+  }
+
+  /** Sets or clears the collection's vector index: builds or drops segment indexes in the background. */
+  setIndex(spec: IndexSpec | null): Promise<void> {
+    this.opts.index = spec;
+    return this.indexes.specChanged();
+  }
+
+  /** Loads index files into memory (`load`) or drops them from memory (`release`). */
+  setLoaded(loaded: boolean): Promise<void> {
+    this.opts.loaded = loaded;
+    return this.indexes.loadedChanged();
+  }
+
+  /** Index build progress over sealed segments: rows covered by a built index, and all sealed rows. */
+  indexProgress(): { indexedRows: number; totalRows: number; failReason: string } {
+    return this.indexes.progress();
+  }
+
+  /** Waits for background index work (builds, loads) to settle. */
+  indexesIdle(): Promise<void> { return this.indexes.idle(); }
+
+  /** Stops background work and closes the log. Pending writes are awaited. */
+  async close(): Promise<void> {
+    await this.durability.drain();
+    await this.checkpointer.idle();
+    await this.indexes.close();
+    await this.wal.close();
+  }
+
+  private maybeSeal(): void {
+    const g = this.growing;
+    const maxRows = this.opts.segmentMaxRows ?? DEFAULT_SEGMENT_MAX_ROWS;
+    const maxBytes = this.opts.segmentMaxBytes ?? DEFAULT_SEGMENT_MAX_BYTES;
+    if (g.numRows >= maxRows || g.estimatedBytes() >= maxBytes) {
+      this.seal();
+      this.checkpointer.checkpoint().catch((err: unknown) => this.opts.onError?.('background flush', err));
+    }
+  }
+
+  private seal(): void {
+    if (this.growing.numRows === 0) return;
+    const sealed = SealedSegment.fromGrowing(this.growing);
+    this.segments.set(sealed.id, sealed);
+    this.growing = this.newGrowing();
+  }
+
+  private newGrowing(): GrowingSegment {
+    const id = this.opts.shardNo * 2 ** 32 + this.nextSegmentNo++;
+    const g = new GrowingSegment(id, this.schema);
+    this.segments.set(id, g);
+    return g;
+  }
+
+  private allSegments(): Segment[] {
+    return [...this.segments.values()];
+  }
+
+  private sealedSegments(): SealedSegment[] {
+    return this.allSegments().filter((s): s is SealedSegment => s.sealed);
+  }
+}
+
+function batchKeys(batch: ColumnBatch, pkName: string): ArrayLike<PrimaryKey> {
+  return batch.columns[pkName] as ArrayLike<PrimaryKey>;
+}
