@@ -81,7 +81,7 @@ export class TopKHeaps {
       while (size > 0) {
         const last = size - 1;
         outIds[base + last] = ids[base];
-        outScores[base + last] = negate ? -keys[base] : keys[base];
+        outScores[base + last] = negate ? 0 - keys[base] : keys[base]; // 0 − key: never −0
         if (last > 0) this.siftDownFromRoot(base, last, keys[base + last], ids[base + last]);
         size = last;
       }
