@@ -1,0 +1,150 @@
+/**
+ * Parameter and result types of `ShoalClient`, following the Milvus RESTful API v2 bodies (and the
+ * Milvus Node SDK's `HttpClient` types). Int64 values: integers within ±(2^53 − 1) arrive as
+ * `number`, larger ones as `bigint` (exact); either may be sent. VarChar keys are strings.
+ */
+
+/** A primary key: Int64 (`number` or `bigint`, or a decimal string) or VarChar (`string`). */
+export type PrimaryKey = number | bigint | string;
+/** An entity: field name → value (FloatVector: `number[]` or `Float32Array`). */
+export type Row = Record<string, unknown>;
+/** Similarity metrics Shoal implements. */
+export type MetricType = 'L2' | 'IP' | 'COSINE';
+/** Milvus consistency levels Shoal implements. */
+export type ConsistencyLevel = 'Strong' | 'Session' | 'Bounded' | 'Eventually';
+/** Field data types Shoal implements (Milvus names). */
+export type DataType = 'Bool' | 'Int8' | 'Int16' | 'Int32' | 'Int64' | 'Float' | 'Double' | 'VarChar' | 'JSON' | 'FloatVector';
+/** Index types Shoal accepts (`AUTOINDEX` = HNSW with M=16, efConstruction=200). */
+export type IndexType = 'AUTOINDEX' | 'FLAT' | 'HNSW';
+/** Milvus load states. */
+export type LoadState = 'LoadStateNotExist' | 'LoadStateNotLoad' | 'LoadStateLoading' | 'LoadStateLoaded';
+
+/** Parameters naming a collection. */
+export interface CollectionParams { collectionName: string }
+
+/** One field of a full schema (Milvus REST `FieldSchema`). */
+export interface FieldSchemaInput {
+  fieldName: string;
+  dataType: DataType;
+  isPrimary?: boolean;
+  isPartitionKey?: boolean;
+  /** `dim` for FloatVector (2..32,768), `max_length` for VarChar (1..65,535, UTF-8 bytes). */
+  elementTypeParams?: { dim?: number; max_length?: number };
+  description?: string;
+}
+
+/** One index to build (Milvus REST `IndexParam`). */
+export interface IndexParam {
+  fieldName: string;
+  indexName?: string;
+  /** Default COSINE. */
+  metricType?: MetricType;
+  /** Default AUTOINDEX. */
+  indexType?: IndexType;
+  /** Build parameters, e.g. `{ M: 16, efConstruction: 200 }` for HNSW. */
+  params?: Record<string, unknown>;
+}
+
+/**
+ * `createCollection`: either the quick setup (`dimension` and friends) or a full `schema`.
+ * Quick setup creates an AUTOINDEX index on the vector field and loads the collection.
+ */
+export interface CreateCollectionParams extends CollectionParams {
+  description?: string;
+  /** Quick setup: vector dimension. */
+  dimension?: number;
+  /** Quick setup: metric (default COSINE). */
+  metricType?: MetricType;
+  /** Quick setup: primary key type (default Int64; VarChar needs `params.max_length`). */
+  idType?: 'Int64' | 'VarChar';
+  /** Quick setup: automatic primary keys. */
+  autoID?: boolean;
+  /** Quick setup: primary field name (default "id"). */
+  primaryFieldName?: string;
+  /** Quick setup: vector field name (default "vector"). */
+  vectorFieldName?: string;
+  /** Full schema (Shoal does not have the dynamic field yet: `enableDynamicField` must be false). */
+  schema?: { autoID?: boolean; enableDynamicField?: false; fields: FieldSchemaInput[] };
+  /** Indexes to build; with a full schema the collection is loaded only when indexes are given. */
+  indexParams?: IndexParam[];
+  params?: { max_length?: number; shardsNum?: number; partitionsNum?: number; consistencyLevel?: ConsistencyLevel };
+}
+
+/** A field as `describeCollection` reports it. */
+export interface FieldDescription {
+  name: string;
+  id: number;
+  type: DataType;
+  primaryKey: boolean;
+  partitionKey: boolean;
+  autoId: boolean;
+  description: string;
+  /** Type parameters, e.g. `[{ key: 'dim', value: '128' }]`. */
+  params?: { key: string; value: string }[];
+}
+
+/** `describeCollection` result (Milvus REST shape). */
+export interface CollectionDescription {
+  collectionName: string;
+  collectionID: number | bigint;
+  description: string;
+  autoId: boolean;
+  fields: FieldDescription[];
+  indexes: { indexName: string; fieldName: string; metricType: MetricType }[];
+  load: LoadState;
+  shardsNum: number;
+  partitionsNum: number;
+  consistencyLevel: ConsistencyLevel;
+  enableDynamicField: boolean;
+}
+
+/** `describeIndex` result entry (Milvus REST shape). */
+export interface IndexDescription {
+  indexName: string;
+  fieldName: string;
+  indexType: string;
+  metricType: MetricType;
+  totalRows: number;
+  pendingRows: number;
+  indexedRows: number;
+  /** 'Finished' | 'InProgress' | 'Failed' | 'None'. */
+  indexState: string;
+  failReason: string;
+  params?: Record<string, unknown>;
+}
+
+/** Options shared by get, query and search. */
+export interface ReadParams extends CollectionParams {
+  outputFields?: string[];
+  partitionNames?: string[];
+  consistencyLevel?: ConsistencyLevel;
+}
+
+/** `insert` / `upsert` parameters. */
+export interface WriteParams extends CollectionParams {
+  data: Row[];
+  partitionName?: string;
+}
+
+/** `query` parameters. `outputFields: ['count(*)']` counts the matching entities. */
+export interface QueryParams extends ReadParams {
+  /** Milvus boolean expression; `''` matches all (then `limit` applies, default 100). */
+  filter?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** `search` parameters. */
+export interface SearchParams extends ReadParams {
+  /** Query vectors (nq of them). */
+  data: (number[] | Float32Array)[];
+  annsField?: string;
+  filter?: string;
+  /** top-k, default 100. */
+  limit?: number;
+  offset?: number;
+  searchParams?: { metricType?: MetricType; params?: Record<string, unknown> };
+}
+
+/** One search hit: the primary key as `id`, the score as `distance`, plus the output fields. */
+export type SearchHit = Row & { id: PrimaryKey; distance: number };
