@@ -15,17 +15,12 @@ export type LiteralValue = bigint | number | string | boolean;
 export type IntType = 'Int8' | 'Int16' | 'Int32' | 'Int64';
 
 /** Inclusive value range of each integer field type. */
-export const INT_RANGES: Readonly<Record<IntType, readonly [bigint, bigint]>> = {
+const INT_RANGES: Readonly<Record<IntType, readonly [bigint, bigint]>> = {
   Int8: [-(2n ** 7n), 2n ** 7n - 1n],
   Int16: [-(2n ** 15n), 2n ** 15n - 1n],
   Int32: [-(2n ** 31n), 2n ** 31n - 1n],
   Int64: [-(2n ** 63n), 2n ** 63n - 1n],
 };
-
-/** True for Int8, Int16, Int32 and Int64. */
-export function isIntType(t: FilterFieldType): t is IntType {
-  return t === 'Int8' || t === 'Int16' || t === 'Int32' || t === 'Int64';
-}
 
 /** How a literal reads in error messages: `the integer 5`, `the number 1.5`, `the string "a"`, `the boolean true`. */
 export function describeValue(v: LiteralValue): string {
