@@ -96,10 +96,15 @@ export function wireValue(value: unknown, allowInt64: boolean): unknown {
   return value;
 }
 
-/** Applies {@link wireValue} to every top-level field of a result row (a new object). */
+/**
+ * Applies {@link wireValue} to every top-level field of a result row (a new object). Fields are
+ * defined, not assigned, so that a field named `__proto__` stays an ordinary field.
+ */
 export function wireRow(row: Record<string, unknown>, allowInt64: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(row)) out[key] = wireValue(row[key], allowInt64);
+  for (const key of Object.keys(row)) {
+    Object.defineProperty(out, key, { value: wireValue(row[key], allowInt64), enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }
 
