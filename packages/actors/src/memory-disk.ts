@@ -34,7 +34,8 @@ export interface CrashOptions {
  * - `writeFileAtomic`, `mkdirp`, `remove`, `rename`, the creation of a file by `openAppend`, and
  *   `AppendFile.truncate` are durable when they resolve (as {@link NodeDisk} makes them with
  *   directory fsyncs).
- * - Bytes appended to an {@link AppendFile} are durable only once a later `sync` resolved;
+ * - Bytes appended to an {@link AppendFile} become durable when a later `sync` is called (a
+ *   memory sync takes no time; to model an fsync in flight, wrap the disk and delay the call);
  *   {@link MemoryDisk.crash} drops every unsynced byte (optionally keeping a torn prefix).
  *
  * It behaves like POSIX for directories: creating a file needs an existing parent directory

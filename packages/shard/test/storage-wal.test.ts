@@ -112,7 +112,9 @@ describe('write-ahead log', () => {
     const promises = ['a', 'b', 'c', 'd', 'e'].map((s) => wal.append(bytes(s)));
     expect(wal.lastLsn).toBe(5n);
     expect(await Promise.all(promises)).toEqual([1n, 2n, 3n, 4n, 5n]);
-    await wal.close();
+    const inFlight = wal.append(bytes('f'));
+    await wal.close(); // waits for in-flight appends
+    expect(await inFlight).toBe(6n);
   });
 
   it('group commit: appends arriving during an fsync share one write and one fsync', async () => {
