@@ -6,7 +6,7 @@ import { InMemoryServiceDouble } from './http-test-double.ts';
 import { post, quick, setup } from './http-helpers.ts';
 
 describe('REST v2 protocol: bodies, errors, paths', () => {
-  it('malformed JSON, empty bodies, non-objects and duplicate keys answer 1801 with HTTP 200', async () => {
+  it('malformed JSON, empty bodies, non-objects and out-of-range numbers answer 1801 with HTTP 200', async () => {
     const { app, service } = setup();
     const broken = await post(app, '/collections/create', '{"collectionName": "c", "dimension": 4');
     expect(broken.status).toBe(200);
@@ -14,7 +14,7 @@ describe('REST v2 protocol: bodies, errors, paths', () => {
     expect(broken.json.message).toMatch(/not valid JSON/);
     expect((await post(app, '/collections/list', '')).json.code).toBe(1801);
     expect((await post(app, '/collections/list', '[1,2]')).json.code).toBe(1801);
-    expect((await post(app, '/collections/create', '{"collectionName":"a","collectionName":"b","dimension":2}')).json.code).toBe(1801);
+    expect((await post(app, '/collections/create', '{"collectionName":"a","dimension":2,"x":[[1e400]]}')).json.code).toBe(1801);
     expect((await post(app, '/collections/create', '{"collectionName":"a","dimension":1e400}')).json.code).toBe(1801);
     expect(service.calls).toEqual([]);
   });

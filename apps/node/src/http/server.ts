@@ -35,6 +35,8 @@ const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 export interface HttpServerOptions {
   /** A pino logger (e.g. the node's), or `true`/`false` for fastify's own pino logger. Default: none. */
   logger?: boolean | FastifyBaseLogger;
+  /** Log every request and response at info level (default false: only errors are logged). */
+  logRequests?: boolean;
   /** Largest accepted request body in bytes (default 64 MiB); larger bodies get code 1102. */
   bodyLimitBytes?: number;
 }
@@ -84,8 +86,8 @@ function frameworkError(err: Error & { statusCode?: number; code?: string }, req
 export function createHttpServer(service: ShoalService, opts: HttpServerOptions = {}): FastifyInstance {
   const bodyLimit = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const app = (typeof opts.logger === 'object'
-    ? Fastify({ loggerInstance: opts.logger, bodyLimit })
-    : Fastify({ logger: opts.logger ?? false, bodyLimit })) as FastifyInstance;
+    ? Fastify({ loggerInstance: opts.logger, bodyLimit, disableRequestLogging: !opts.logRequests })
+    : Fastify({ logger: opts.logger ?? false, bodyLimit, disableRequestLogging: !opts.logRequests })) as FastifyInstance;
 
   // Milvus reads every body as JSON whatever its Content-Type; parse it ourselves (exact Int64).
   app.removeAllContentTypeParsers();

