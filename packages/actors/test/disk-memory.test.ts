@@ -1,29 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DiskError } from '../src/env.ts';
-import type { Random } from '../src/env.ts';
+import { SeededRandom } from '../src/random.ts';
 import { MemoryDisk } from '../src/memory-disk.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
-
-/** A tiny seeded PRNG (mulberry32) standing in for the simulator's Random. */
-function seeded(seed: number): Random {
-  let a = seed >>> 0;
-  const nextU32 = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-  return {
-    nextU32,
-    next: () => nextU32() / 2 ** 32,
-    int: (n) => Math.floor((nextU32() / 2 ** 32) * n),
-    bytes: (n) => Uint8Array.from({ length: n }, () => nextU32() & 0xff),
-  };
-}
 
 async function rejection(p: Promise<unknown>): Promise<DiskError> {
   const err = await p.then(() => undefined, (e: unknown) => e);
@@ -121,7 +103,7 @@ describe('MemoryDisk', () => {
           await f.sync();
           await f.append(spec.unsynced);
         }
-        disk.crash({ tornTail: true, random: seeded(seed) });
+        disk.crash({ tornTail: true, random: new SeededRandom(seed) });
         let torn = 0;
         for (const [i, spec] of files.entries()) {
           const got = await disk.readFile(`f${i}`);
@@ -142,7 +124,7 @@ describe('MemoryDisk', () => {
         const f = await disk.openAppend(`f${i}`);
         await f.append(new Uint8Array(100).fill(i + 1));
       }
-      disk.crash({ tornTail: true, random: seeded(42) });
+      disk.crash({ tornTail: true, random: new SeededRandom(42) });
       return Promise.all([0, 1, 2].map(async (i) => (await disk.readFile(`f${i}`)).length));
     };
     expect(await run()).toEqual(await run());

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DiskError, ErrorCode, ShoalError } from '@shoal/actors';
-import type { AppendFile, Disk, Random } from '@shoal/actors';
-import { MemoryDisk } from '../../actors/src/memory-disk.ts';
-import { NodeDisk } from '../../actors/src/node/disk.ts';
+import { DiskError, ErrorCode, MemoryDisk, SeededRandom, ShoalError } from '@shoal/actors';
+import type { AppendFile, Disk } from '@shoal/actors';
+import { NodeDisk } from '@shoal/actors/node';
 import { openWal } from '../src/storage/wal.ts';
 import type { WalRecord } from '../src/storage/wal.ts';
 
@@ -23,24 +22,6 @@ async function shoalError(p: Promise<unknown>): Promise<ShoalError> {
   const err = await p.then(() => undefined, (e: unknown) => e);
   expect(err).toBeInstanceOf(ShoalError);
   return err as ShoalError;
-}
-
-/** mulberry32, standing in for the simulator's seeded Random. */
-function seeded(seed: number): Random {
-  let a = seed >>> 0;
-  const nextU32 = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-  return {
-    nextU32,
-    next: () => nextU32() / 2 ** 32,
-    int: (n) => Math.floor((nextU32() / 2 ** 32) * n),
-    bytes: (n) => Uint8Array.from({ length: n }, () => nextU32() & 0xff),
-  };
 }
 
 /** Hooks of an instrumented disk: called before the operation of the wrapped file. */
@@ -303,7 +284,7 @@ describe('write-ahead log', () => {
       fc.array(fc.record({ actions: fc.array(action, { minLength: 1, maxLength: 12 }), truncate: fc.boolean() }), { minLength: 1, maxLength: 4 }),
       fc.constantFrom(48, 100, 1 << 20),
       async (seed, rounds, segmentBytes) => {
-        const random = seeded(seed);
+        const random = new SeededRandom(seed);
         const disk = new MemoryDisk();
         const appended = new Map<bigint, Uint8Array>(); // every append issued, by LSN (until its LSN is reused)
         const acked = new Set<bigint>();
