@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Bitset, buildIndex, HNSW_DEFAULT_EF_FLOOR } from '../src/index.ts';
+import { scansPassingRows } from '../src/node/hnsw.ts';
 import type { MetricType, VectorIndex } from '../src/index.ts';
 import { expectExactTopK, loadDataset, naiveScore, randomVectors, recallAtK, rng } from './helpers.ts';
 import type { Dataset } from './helpers.ts';
@@ -60,9 +61,11 @@ describe('HNSW on real data', () => {
         for (let i = 0; i < 10; i++) if (truth.has(res.ids[q * 10 + i])) hits++;
       }
       const recall = hits / (sift.nq * 10);
-      // Few passing rows (≤ 4·max(ef, k)) are scanned exactly: full recall.
-      if (filter.count() <= 4 * 64) expect(recall).toBe(1);
+      // Few passing rows are scanned exactly; a little more selective filters make hnswlib visit
+      // most of the graph before it has ef passing rows: full recall either way.
+      if (fraction <= 0.01) expect(recall).toBe(1);
       else expect(recall).toBeGreaterThanOrEqual(0.95);
+      expect(scansPassingRows(filter.count(), sift.count, sift.dim, 64, 10)).toBe(fraction < 0.01);
     });
   }
 
@@ -107,7 +110,7 @@ describe('HNSW on small random data', () => {
   it('is deterministic for a seed and reports progress', () => {
     const base = randomVectors(5000, 8, 4);
     const progress: number[] = [];
-    const spec = { type: 'HNSW' as const, metric: 'L2' as const, dim: 8, params: {} };
+    const spec = { type: 'HNSW' as const, metric: 'L2' as const, dim: 8, params: { efConstruction: 40 } };
     const a = buildIndex(spec, base, 5000, { seed: 11, onProgress: (done, total) => progress.push(done, total) }).serialize();
     const b = buildIndex(spec, base, 5000, { seed: 11 }).serialize();
     const c = buildIndex(spec, base, 5000, { seed: 12 }).serialize();
