@@ -15,7 +15,9 @@ export class GrowingSegment implements Segment {
   readonly schema: CollectionSchema;
   readonly sealed = false;
   index: VectorIndex | null = null;
+  deletedRows = 0;
   private n = 0;
+  private lastTs = 0n;
   private capacity: number;
   private cols: Record<string, Column> = {};
   private tsCol: BigInt64Array;
@@ -37,6 +39,7 @@ export class GrowingSegment implements Segment {
 
   get numRows(): number { return this.n; }
   get minLsn(): bigint { return this.lsnMin; }
+  get maxTs(): bigint { return this.lastTs; }
   get maxLsn(): bigint { return this.lsnMax; }
   get ts(): BigInt64Array { return this.tsCol.subarray(0, this.n); }
   get deleteTs(): BigInt64Array { return this.delCol.subarray(0, this.n); }
@@ -70,6 +73,7 @@ export class GrowingSegment implements Segment {
       }
     }
     this.tsCol.fill(ts, start, start + m);
+    if (ts > this.lastTs) this.lastTs = ts;
     this.partCol.fill(partitionId, start, start + m);
     this.n += m;
     if (this.lsnMin === 0n) this.lsnMin = lsn;

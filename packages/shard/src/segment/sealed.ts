@@ -30,6 +30,8 @@ export class SealedSegment implements Segment {
   readonly partition: Int32Array;
   readonly minLsn: bigint;
   readonly maxLsn: bigint;
+  readonly maxTs: bigint;
+  deletedRows: number;
   /** True once its files are in the object store. */
   persisted: boolean;
   index: VectorIndex | null = null;
@@ -47,6 +49,12 @@ export class SealedSegment implements Segment {
     this.minLsn = data.minLsn;
     this.maxLsn = data.maxLsn;
     this.persisted = persisted;
+    let maxTs = 0n;
+    for (let i = 0; i < data.numRows; i++) if (data.ts[i] > maxTs) maxTs = data.ts[i];
+    this.maxTs = maxTs;
+    let deleted = 0;
+    for (let i = 0; i < data.numRows; i++) if (data.deleteTs[i] !== 0n) deleted++;
+    this.deletedRows = deleted;
   }
 
   /** Seals a growing segment: copies its rows into exact-length arrays. */

@@ -23,6 +23,10 @@ export interface Segment {
   readonly deleteTs: BigInt64Array;
   /** Partition id of each row, `numRows` long. */
   readonly partition: Int32Array;
+  /** Largest insert timestamp of its rows (0n if none). */
+  readonly maxTs: bigint;
+  /** Number of rows with a delete timestamp (kept by whoever sets `deleteTs`). */
+  deletedRows: number;
   /** Smallest and largest write-ahead-log LSN whose rows this segment holds. */
   readonly minLsn: bigint;
   readonly maxLsn: bigint;
@@ -37,6 +41,7 @@ export interface Segment {
  */
 export function visibleRows(seg: Segment, readTs: bigint, partitions?: ReadonlySet<number>): Bitset {
   const n = seg.numRows;
+  if (!partitions && seg.deletedRows === 0 && seg.maxTs <= readTs) return Bitset.full(n); // the common case, O(n / 32)
   const out = new Bitset(n);
   const { ts, deleteTs, partition } = seg;
   const words = out.words;

@@ -35,6 +35,8 @@ export interface CheckpointHost {
   growing(): GrowingSegment;
   lastLsn(): bigint;
   waitDurable(lsn: bigint): Promise<void>;
+  /** The largest delete timestamp written by a record at or before `lsn`. */
+  tombstoneLimit(lsn: bigint): bigint;
   truncateLog(beforeLsn: bigint): Promise<void>;
   nextSegmentNo(): number;
   onPersisted(seg: SealedSegment): void;
@@ -46,8 +48,9 @@ export interface CheckpointHost {
  * The checkpoint position is chosen so that replay neither loses nor duplicates rows: it is just
  * before the first record held only in memory (the growing segment or a sealed segment not yet
  * persisted), or the last record if none; only segments entirely at or below it are listed; and
- * it is written only once every record up to it is durable. Tombstones captured with it may
- * include later deletes: replaying a delete is idempotent. The log is then truncated before it.
+ * it is written only once every record up to it is durable. Tombstones are captured only up to
+ * it too: a later delete may not be durable yet, and an upsert's delete must never persist
+ * without its insert. The log is then truncated before it.
  */
 export class Checkpointer {
   private readonly store: ObjectStore;
@@ -97,8 +100,14 @@ export class Checkpointer {
     const sealed = this.host.sealedSegments();
     for (const s of sealed) if (!s.persisted && s.minLsn - 1n < lsn) lsn = s.minLsn - 1n;
     const listed = sealed.filter((s) => s.persisted && s.maxLsn <= lsn);
-    const deletes = listed.filter((s) => this.dirtyDeletes.has(s.id)).map((s) => ({ id: s.id, ts: s.deleteTs.slice() }));
-    for (const d of deletes) this.dirtyDeletes.delete(d.id);
+    const limit = this.host.tombstoneLimit(lsn);
+    const deletes = listed.filter((s) => this.dirtyDeletes.has(s.id)).map((s) => {
+      const ts = s.deleteTs.slice();
+      let later = false;
+      for (let i = 0; i < ts.length; i++) if (ts[i] > limit) { ts[i] = 0n; later = true; }
+      if (!later) this.dirtyDeletes.delete(s.id); // else the later deletes go in a later checkpoint
+      return { id: s.id, ts };
+    });
     const segmentIds = listed.map((s) => s.id);
     const nextSegmentNo = this.host.nextSegmentNo();
     if (lsn === this.lastLsn && deletes.length === 0 && JSON.stringify(segmentIds) === this.lastSegments) return;

@@ -1,4 +1,4 @@
-import { loadIndex } from '@shoal/ann';
+import { loadIndexAsync } from '@shoal/ann';
 import type { IndexSpec, VectorIndex } from '@shoal/ann';
 import { vectorField } from '../schema/build.ts';
 import type { SealedSegment } from '../segment/sealed.ts';
@@ -112,7 +112,7 @@ export class SegmentIndexes {
     let index: VectorIndex | null = null;
     if (await store.exists(key)) {
       try {
-        index = loadIndex(await store.get(key));
+        index = await loadIndexAsync(await store.get(key));
         if (!sameSpec(index.spec, spec) || index.count !== seg.numRows) index = null;
       } catch (err) {
         this.opts.onError?.(`index file ${key} is unreadable; rebuilding it from the raw vectors`, err);

@@ -77,6 +77,8 @@ export class Shard {
   private readonly checkpointer: Checkpointer;
   private failed: unknown = null;
   private lastTs = 0n;
+  /** (lsn, ts) of the records applied since the last checkpoint, in log order (timestamps increase with LSN). */
+  private recentTs: { lsn: bigint; ts: bigint }[] = [];
 
   /** Use {@link openShard} (it recovers state); the constructor wires already-recovered parts. */
   constructor(opts: ShardOptions, wal: WriteAheadLog, sealed: SealedSegment[], nextSegmentNo: number, checkpointLsn: bigint) {
@@ -97,7 +99,11 @@ export class Shard {
       growing: () => this.growing,
       lastLsn: () => this.wal.lastLsn,
       waitDurable: (lsn) => this.durability.waitLsn(lsn),
-      truncateLog: (lsn) => this.wal.truncateBefore(lsn),
+      tombstoneLimit: (lsn) => this.tombstoneLimit(lsn),
+      truncateLog: (lsn) => {
+        this.recentTs = this.recentTs.filter((e) => e.lsn > lsn);
+        return this.wal.truncateBefore(lsn);
+      },
       nextSegmentNo: () => this.nextSegmentNo,
       onPersisted: (seg) => this.indexes.segmentPersisted(seg),
     }, checkpointLsn);
@@ -135,7 +141,13 @@ export class Shard {
   async delete(pks: PrimaryKey[], ts: bigint): Promise<number> {
     this.checkWritable(ts);
     const live = [...new Set(pks)].filter((pk) => this.pks.get(pk) !== undefined);
-    if (live.length === 0) { this.lastTs = ts; return 0; }
+    if (live.length === 0) {
+      // Nothing to log, but the answer ("0 deleted") rests on earlier writes: acknowledge it only
+      // once they are durable, or a crash could bring back a row this reply said was gone.
+      this.lastTs = ts;
+      await this.durability.waitLsn(this.wal.lastLsn);
+      return 0;
+    }
     await this.write({ op: 'delete', ts, pks: live });
     return live.length;
   }
@@ -175,6 +187,16 @@ export class Shard {
       }
     }
     if (r.ts > this.lastTs) this.lastTs = r.ts;
+    this.recentTs.push({ lsn, ts: r.ts });
+  }
+
+  /**
+   * The largest delete timestamp that belongs to a record at or before log position `lsn`: just
+   * below the timestamp of the first record after it (timestamps increase with LSN).
+   */
+  private tombstoneLimit(lsn: bigint): bigint {
+    const next = this.recentTs.find((e) => e.lsn > lsn);
+    return next ? next.ts - 1n : BigInt.asIntN(64, (1n << 63n) - 1n);
   }
 
   private write(r: WalRecord): Promise<void> {
@@ -201,7 +223,10 @@ export class Shard {
       const loc = this.pks.get(keys[i]);
       if (!loc) continue;
       const seg = this.segments.get(loc.segmentId)!;
-      if (seg.deleteTs[loc.offset] === 0n) seg.deleteTs[loc.offset] = ts;
+      if (seg.deleteTs[loc.offset] === 0n) {
+        seg.deleteTs[loc.offset] = ts;
+        seg.deletedRows++;
+      }
       this.pks.delete(keys[i]);
       this.checkpointer.markDeletesDirty(seg.id);
     }
