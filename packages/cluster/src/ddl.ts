@@ -8,7 +8,7 @@ import type { RouterContext } from './router-context.ts';
 import type { CollectionDescription, CreateCollectionRequest, IndexDescription, IndexParamInput, LoadState } from './service.ts';
 import { CATALOG_LIMITS } from './catalog.ts';
 
-interface ShardStats { rowCount: number; indexedRows: number; totalRows: number; failReason: string; indexBusy: boolean }
+interface ShardStats { rowCount: number; indexedRows: number; loadedRows: number; totalRows: number; failReason: string }
 
 /**
  * `collections/create`: validates the schema, shards and indexes first (nothing is created on
@@ -79,8 +79,8 @@ export async function getLoadState(ctx: RouterContext, name: string): Promise<{ 
   const meta = await ctx.collection(name);
   const stats = await ctx.shards.askAll<ShardStats>(meta, { t: 'stats' });
   const state = loadState(meta, stats);
-  const { indexedRows, totalRows } = sumStats(stats);
-  const progress = state === 'LoadStateLoaded' ? 100 : state === 'LoadStateLoading' ? Math.floor((100 * indexedRows) / Math.max(1, totalRows)) : 0;
+  const { loadedRows, totalRows } = sumStats(stats);
+  const progress = state === 'LoadStateLoaded' ? 100 : state === 'LoadStateLoading' ? Math.floor((100 * loadedRows) / Math.max(1, totalRows)) : 0;
   return { loadState: state, loadProgress: progress };
 }
 
@@ -141,15 +141,15 @@ export async function dropIndex(ctx: RouterContext, collection: string, indexNam
 
 function sumStats(stats: ShardStats[]): ShardStats {
   return stats.reduce((a, s) => ({
-    rowCount: a.rowCount + s.rowCount, indexedRows: a.indexedRows + s.indexedRows, totalRows: a.totalRows + s.totalRows,
-    failReason: a.failReason || s.failReason, indexBusy: a.indexBusy || s.indexBusy,
-  }), { rowCount: 0, indexedRows: 0, totalRows: 0, failReason: '', indexBusy: false });
+    rowCount: a.rowCount + s.rowCount, indexedRows: a.indexedRows + s.indexedRows, loadedRows: a.loadedRows + s.loadedRows,
+    totalRows: a.totalRows + s.totalRows, failReason: a.failReason || s.failReason,
+  }), { rowCount: 0, indexedRows: 0, loadedRows: 0, totalRows: 0, failReason: '' });
 }
 
 function loadState(meta: CollectionMeta, stats: ShardStats[]): LoadState {
   if (!meta.loaded) return 'LoadStateNotLoad';
   const s = sumStats(stats);
-  return s.indexBusy || s.indexedRows < s.totalRows ? 'LoadStateLoading' : 'LoadStateLoaded';
+  return s.loadedRows < s.totalRows ? 'LoadStateLoading' : 'LoadStateLoaded';
 }
 
 function indexDescription(meta: CollectionMeta, stats: ShardStats[]): IndexDescription {
@@ -158,7 +158,7 @@ function indexDescription(meta: CollectionMeta, stats: ShardStats[]): IndexDescr
   const pending = s.totalRows - s.indexedRows;
   return {
     indexName: idx.indexName, fieldName: idx.fieldName, indexType: idx.spec.type, metricType: idx.spec.metric,
-    params: { ...idx.spec.params }, indexState: s.failReason && pending > 0 ? 'Failed' : pending > 0 || s.indexBusy ? 'InProgress' : 'Finished',
+    params: { ...idx.spec.params }, indexState: s.failReason && pending > 0 ? 'Failed' : pending > 0 ? 'InProgress' : 'Finished',
     indexedRows: s.indexedRows, totalRows: s.totalRows, pendingIndexRows: pending, failReason: s.failReason,
   };
 }

@@ -38,7 +38,7 @@ export type ShardMsg =
   | { t: 'flush' } // [void]
   | { t: 'setIndex'; spec: IndexSpec | null } // [void], builds continue in the background
   | { t: 'setLoaded'; loaded: boolean } // [void] once index files are loaded/dropped
-  | { t: 'stats' }; // [{ rowCount, indexedRows, totalRows, failReason, indexBusy }]
+  | { t: 'stats' }; // [{ rowCount, indexedRows, loadedRows, totalRows, failReason }]
 
 /** What a shard actor is created with. */
 export interface ShardActorOptions {
@@ -65,7 +65,6 @@ export class ShardActor implements Actor<ShardMsg> {
   private readonly o: ShardActorOptions;
   private shard!: Shard;
   private ctx!: ActorContext;
-  private indexWork = 0;
 
   /** @param opts see {@link ShardActorOptions}. */
   constructor(opts: ShardActorOptions) {
@@ -122,22 +121,19 @@ export class ShardActor implements Actor<ShardMsg> {
       case 'flush':
         return deferReply(shard.flush());
       case 'setIndex':
-        this.trackIndexWork(shard.setIndex(msg.spec));
+        this.background(shard.setIndex(msg.spec));
         return undefined;
       case 'setLoaded':
-        this.trackIndexWork(shard.setLoaded(msg.loaded));
+        this.background(shard.setLoaded(msg.loaded));
         return undefined;
       case 'stats':
-        return { rowCount: shard.rowCount, ...shard.indexProgress(), indexBusy: this.indexWork > 0 };
+        return { rowCount: shard.rowCount, ...shard.indexProgress() };
     }
   }
 
-  /** Counts index work started by setIndex/setLoaded until it and the builds it caused settle. */
-  private trackIndexWork(work: Promise<void>): void {
-    this.indexWork++;
-    work.then(() => this.shard.indexesIdle())
-      .catch((err: unknown) => this.o.onError?.('index work', err))
-      .finally(() => { this.indexWork--; });
+  /** Index work runs in the background; its progress shows in `stats`, its failures in the log. */
+  private background(work: Promise<void>): void {
+    work.catch((err: unknown) => this.o.onError?.('index work', err));
   }
 
   private tso(): Promise<bigint> {

@@ -25,9 +25,10 @@ function sortKeys(o: object): [string, unknown][] {
 export class SegmentIndexes {
   private readonly opts: ShardOptions;
   private readonly sealed: () => SealedSegment[];
-  /** Segments whose index file matches the current spec (built or verified). */
-  private readonly ready = new Set<number>();
+  /** Segments whose index file for the current spec is in the object store (built earlier or now). */
+  private readonly built = new Set<number>();
   private readonly inFlight = new Map<number, Promise<void>>();
+  private spec: IndexSpec | null;
   private failReason = '';
   private closed = false;
 
@@ -35,6 +36,18 @@ export class SegmentIndexes {
   constructor(opts: ShardOptions, sealed: () => SealedSegment[]) {
     this.opts = opts;
     this.sealed = sealed;
+    this.spec = opts.index;
+  }
+
+  /**
+   * Notes which persisted segments already have an index file (a cheap existence check, no
+   * read), so that progress reports built indexes as built right after a restart, while they
+   * are still being loaded. The file is verified when loaded; a bad one is rebuilt.
+   */
+  async scanBuilt(): Promise<void> {
+    if (!this.spec) return;
+    const found = await Promise.all(this.persisted().map(async (seg) => ((await this.opts.store.exists(this.key(seg))) ? seg.id : -1)));
+    for (const id of found) if (id >= 0) this.built.add(id);
   }
 
   /** A segment reached the object store: index it if the collection has an index. */
@@ -44,14 +57,16 @@ export class SegmentIndexes {
 
   /** The collection's index spec changed (created or dropped): rebuild or drop every segment's index. */
   async specChanged(): Promise<void> {
-    this.ready.clear();
-    this.failReason = '';
     const spec = this.opts.index;
-    const fieldId = vectorField(this.opts.schema).fieldId;
-    await Promise.all(this.sealed().filter((s) => s.persisted).map(async (seg) => {
+    if (!(spec && this.spec && sameSpec(spec, this.spec))) {
+      this.built.clear();
+      this.failReason = '';
+    }
+    this.spec = spec;
+    await Promise.all(this.persisted().map(async (seg) => {
       if (!spec) {
         seg.index = null;
-        await this.opts.store.delete(indexKey(this.opts.collectionId, seg.id, fieldId));
+        await this.opts.store.delete(this.key(seg));
       } else {
         if (seg.index && !sameSpec(seg.index.spec, spec)) seg.index = null;
         await this.ensure(seg);
@@ -65,18 +80,23 @@ export class SegmentIndexes {
       for (const seg of this.sealed()) seg.index = null;
       return;
     }
-    await Promise.all(this.sealed().filter((s) => s.persisted).map((s) => this.ensure(s)));
+    await Promise.all(this.persisted().map((s) => this.ensure(s)));
   }
 
-  /** Rows of sealed segments with a finished index, all sealed rows, and the last failure. */
-  progress(): { indexedRows: number; totalRows: number; failReason: string } {
+  /**
+   * Progress over sealed segments, in rows: with an index file built (`indexedRows`), with the
+   * index loaded in memory (`loadedRows`), all (`totalRows`); and the last failure.
+   */
+  progress(): { indexedRows: number; loadedRows: number; totalRows: number; failReason: string } {
     let indexedRows = 0;
+    let loadedRows = 0;
     let totalRows = 0;
     for (const seg of this.sealed()) {
       totalRows += seg.numRows;
-      if (this.ready.has(seg.id)) indexedRows += seg.numRows;
+      if (this.built.has(seg.id)) indexedRows += seg.numRows;
+      if (seg.index) loadedRows += seg.numRows;
     }
-    return { indexedRows, totalRows, failReason: this.failReason };
+    return { indexedRows, loadedRows, totalRows, failReason: this.failReason };
   }
 
   /** Resolves when no build or load is running. */
@@ -90,12 +110,20 @@ export class SegmentIndexes {
     await this.idle();
   }
 
+  private persisted(): SealedSegment[] {
+    return this.sealed().filter((s) => s.persisted);
+  }
+
+  private key(seg: SealedSegment): string {
+    return indexKey(this.opts.collectionId, seg.id, vectorField(this.opts.schema).fieldId);
+  }
+
   private ensure(seg: SealedSegment): Promise<void> {
     const running = this.inFlight.get(seg.id);
     if (running) return running.then(() => this.ensure(seg));
     const spec = this.opts.index;
     if (this.closed || !spec || !seg.persisted) return Promise.resolve();
-    if (this.ready.has(seg.id) && (!this.opts.loaded || seg.index)) return Promise.resolve();
+    if (this.opts.loaded ? seg.index !== null : this.built.has(seg.id)) return Promise.resolve();
     const task = this.loadOrBuild(seg, spec)
       .catch((err: unknown) => {
         this.failReason = `segment ${seg.id}: ${err instanceof Error ? err.message : String(err)}`;
@@ -107,17 +135,22 @@ export class SegmentIndexes {
   }
 
   private async loadOrBuild(seg: SealedSegment, spec: IndexSpec): Promise<void> {
-    const { store, collectionId } = this.opts;
-    const key = indexKey(collectionId, seg.id, vectorField(this.opts.schema).fieldId);
+    const { store } = this.opts;
+    const key = this.key(seg);
     let index: VectorIndex | null = null;
     if (await store.exists(key)) {
+      if (!this.opts.loaded) { this.built.add(seg.id); return; } // built; loaded on `load`
       try {
         index = await loadIndexAsync(await store.get(key));
-        if (!sameSpec(index.spec, spec) || index.count !== seg.numRows) index = null;
+        if (!sameSpec(index.spec, spec) || index.count !== seg.numRows) {
+          this.opts.onError?.(`index file ${key} does not match the index (${index.spec.type}, ${index.count} rows); rebuilding it`, null);
+          index = null;
+        }
       } catch (err) {
         this.opts.onError?.(`index file ${key} is unreadable; rebuilding it from the raw vectors`, err);
         index = null;
       }
+      if (!index) this.built.delete(seg.id);
     }
     if (!index) {
       const vf = vectorField(this.opts.schema);
@@ -126,7 +159,7 @@ export class SegmentIndexes {
       await store.put(key, index.serialize());
     }
     if (this.opts.index !== spec) return;
-    this.ready.add(seg.id);
+    this.built.add(seg.id);
     seg.index = this.opts.loaded ? index : null;
   }
 }

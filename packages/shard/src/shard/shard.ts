@@ -308,9 +308,14 @@ export class Shard {
     return this.indexes.loadedChanged();
   }
 
-  /** Index build progress over sealed segments: rows covered by a built index, and all sealed rows. */
-  indexProgress(): { indexedRows: number; totalRows: number; failReason: string } {
+  /** Index progress over sealed segments (rows with an index built, loaded, all); see `SegmentIndexes.progress`. */
+  indexProgress(): { indexedRows: number; loadedRows: number; totalRows: number; failReason: string } {
     return this.indexes.progress();
+  }
+
+  /** Notes which sealed segments already have index files (call once after opening). */
+  scanBuiltIndexes(): Promise<void> {
+    return this.indexes.scanBuilt();
   }
 
   /** Waits for background index work (builds, loads) to settle. */
