@@ -11,7 +11,7 @@
  * - a `ShoalError` becomes its code and message; any other error becomes 65535 with its message
  *   and is logged. A malformed request never reaches the service, so it never applies partially.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ShoalService } from '@shoal/cluster';
 import { ErrorCode, ShoalError, notSupported } from '@shoal/actors';
 import { BodyReader } from './body.ts';
@@ -86,8 +86,8 @@ function frameworkError(err: Error & { statusCode?: number; code?: string }, req
 export function createHttpServer(service: ShoalService, opts: HttpServerOptions = {}): FastifyInstance {
   const bodyLimit = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const app = (typeof opts.logger === 'object'
-    ? Fastify({ loggerInstance: opts.logger, bodyLimit, disableRequestLogging: !opts.logRequests })
-    : Fastify({ logger: opts.logger ?? false, bodyLimit, disableRequestLogging: !opts.logRequests })) as FastifyInstance;
+    ? Fastify({ loggerInstance: opts.logger, bodyLimit, logController: new LogController({ disableRequestLogging: !opts.logRequests }) })
+    : Fastify({ logger: opts.logger ?? false, bodyLimit, logController: new LogController({ disableRequestLogging: !opts.logRequests }) })) as FastifyInstance;
 
   // Milvus reads every body as JSON whatever its Content-Type; parse it ourselves (exact Int64).
   app.removeAllContentTypeParsers();
