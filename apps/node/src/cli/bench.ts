@@ -120,7 +120,7 @@ export function registerBench(program: Command): void {
     .addOption(new Option('--index <type>', 'index type').choices(['HNSW', 'FLAT']).default('HNSW'))
     .option('--M <n>', 'HNSW M', intOption('--M', 2), 16)
     .option('--ef-construction <n>', 'HNSW efConstruction', intOption('--ef-construction', 1), 200)
-    .option('--ef <list>', 'search ef values to sweep (HNSW)', intListOption('--ef'), [16, 32, 64, 128, 256])
+    .addOption(new Option('--ef <list>', 'search ef values to sweep (HNSW)').argParser(intListOption('--ef')).default([16, 32, 64, 128, 256], '16,32,64,128,256'))
     .option('--batch <rows>', 'rows per insert request', intOption('--batch', 1), 1000)
     .option('--queries <n>', 'run only the first N queries', intOption('--queries', 1))
     .option('--rows <n>', 'use only the first N base rows (ground truth recomputed exactly)', intOption('--rows', 1))
