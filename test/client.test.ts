@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { ShoalClient, ShoalClientError } from '../src/index.ts';
+import { ShoalClient, ShoalClientError } from '@shoal/client';
 // The client itself depends on nothing of the server; only this test drives a real REST server
 // (over the REST layer's in-memory test double) to check the client end to end.
-import { createHttpServer } from '../../../apps/node/src/http/index.ts';
-import { FIRST_AUTO_ID, InMemoryServiceDouble } from '../../../apps/node/test/http-test-double.ts';
+import { createHttpServer } from '../apps/node/src/http/index.ts';
+import { FIRST_AUTO_ID, InMemoryServiceDouble } from '../apps/node/test/http-test-double.ts';
 
 /** A started REST server over a fresh test double. */
 async function startPeer(): Promise<{ app: FastifyInstance; service: InMemoryServiceDouble; url: string }> {
