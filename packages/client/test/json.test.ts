@@ -19,7 +19,7 @@ describe('client JSON with exact Int64', () => {
       // it was a double written in plain digits (|x| < 1e21; larger doubles are written with an exponent).
       const expected = xs.map((x) => {
         if (typeof x === 'bigint') return Number.isSafeInteger(Number(x)) ? Number(x) : x;
-        if (typeof x === 'number' && Number.isInteger(x) && !Number.isSafeInteger(x) && Math.abs(x) < 1e21) return BigInt(x);
+        if (typeof x === 'number' && Number.isInteger(x) && !Number.isSafeInteger(x) && Math.abs(x) < 1e21) return BigInt(String(x));
         return Object.is(x, -0) ? 0 : x;
       });
       expect(parseJson(toJson(xs))).toEqual(expected);
