@@ -10,7 +10,8 @@ import { decodeRecord } from './wal-record.ts';
  * 1. read the checkpoint from the object store and load its sealed segments (checksums verified);
  * 2. open the write-ahead log (a torn record at its tail is dropped) and replay every record
  *    after the checkpoint position into a fresh growing segment;
- * 3. note which sealed segments have index files, then load (or build) them in the background.
+ * 3. if the collection is loaded, load the index files of its sealed segments (so that it serves
+ *    with its indexes from the first request); build missing indexes in the background.
  * @throws ShoalError IoFailed if a segment or the log is corrupt beyond a torn tail.
  */
 export async function openShard(opts: ShardOptions): Promise<Shard> {
@@ -22,7 +23,6 @@ export async function openShard(opts: ShardOptions): Promise<Shard> {
   for await (const rec of records) {
     if (rec.lsn > cpLsn) shard.applyRecord(decodeRecord(rec.payload, rec.lsn), rec.lsn);
   }
-  await shard.scanBuiltIndexes();
-  void shard.setIndex(opts.index);
+  await shard.restoreIndexes();
   return shard;
 }

@@ -50,6 +50,15 @@ export class SegmentIndexes {
     for (const id of found) if (id >= 0) this.built.add(id);
   }
 
+  /**
+   * For a loaded collection, loads every index file that exists (awaited: a restarted node serves
+   * with its indexes, not brute force); missing or bad ones are left to {@link specChanged}.
+   */
+  async loadBuilt(): Promise<void> {
+    if (!this.spec || !this.opts.loaded) return;
+    await Promise.all(this.persisted().filter((seg) => this.built.has(seg.id)).map((seg) => this.ensure(seg, false)));
+  }
+
   /** A segment reached the object store: index it if the collection has an index. */
   segmentPersisted(seg: SealedSegment): void {
     void this.ensure(seg);
@@ -118,13 +127,14 @@ export class SegmentIndexes {
     return indexKey(this.opts.collectionId, seg.id, vectorField(this.opts.schema).fieldId);
   }
 
-  private ensure(seg: SealedSegment): Promise<void> {
+  /** Loads or (if `build`) builds the index of `seg` unless it is already where it should be. */
+  private ensure(seg: SealedSegment, build = true): Promise<void> {
     const running = this.inFlight.get(seg.id);
-    if (running) return running.then(() => this.ensure(seg));
+    if (running) return running.then(() => this.ensure(seg, build));
     const spec = this.opts.index;
     if (this.closed || !spec || !seg.persisted) return Promise.resolve();
     if (this.opts.loaded ? seg.index !== null : this.built.has(seg.id)) return Promise.resolve();
-    const task = this.loadOrBuild(seg, spec)
+    const task = this.loadOrBuild(seg, spec, build)
       .catch((err: unknown) => {
         this.failReason = `segment ${seg.id}: ${err instanceof Error ? err.message : String(err)}`;
         this.opts.onError?.(`index of segment ${seg.id}`, err);
@@ -134,7 +144,7 @@ export class SegmentIndexes {
     return task;
   }
 
-  private async loadOrBuild(seg: SealedSegment, spec: IndexSpec): Promise<void> {
+  private async loadOrBuild(seg: SealedSegment, spec: IndexSpec, build: boolean): Promise<void> {
     const { store } = this.opts;
     const key = this.key(seg);
     let index: VectorIndex | null = null;
@@ -152,6 +162,7 @@ export class SegmentIndexes {
       }
       if (!index) this.built.delete(seg.id);
     }
+    if (!index && !build) return;
     if (!index) {
       const vf = vectorField(this.opts.schema);
       index = await this.opts.indexBuilder.build(spec, seg.column(vf.name) as Float32Array, seg.numRows, seg.id % 2 ** 31);

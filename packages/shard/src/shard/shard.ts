@@ -313,9 +313,14 @@ export class Shard {
     return this.indexes.progress();
   }
 
-  /** Notes which sealed segments already have index files (call once after opening). */
-  scanBuiltIndexes(): Promise<void> {
-    return this.indexes.scanBuilt();
+  /**
+   * After opening: notes which sealed segments already have index files and, if the collection
+   * is loaded, loads them (awaited); indexes still missing are built in the background.
+   */
+  async restoreIndexes(): Promise<void> {
+    await this.indexes.scanBuilt();
+    await this.indexes.loadBuilt();
+    void this.setIndex(this.opts.index);
   }
 
   /** Waits for background index work (builds, loads) to settle. */
