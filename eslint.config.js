@@ -19,8 +19,7 @@ export default tseslint.config(
   },
   {
     files: ['packages/*/src/**/*.ts'],
-    // @shoal/client is exempt: it is the user's side of the wire, never runs inside a node or the simulator.
-    ignores: ['packages/*/src/node/**', 'packages/*/src/**/*.test.ts', 'packages/client/**'],
+    ignores: ['packages/*/src/node/**', 'packages/*/src/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: nondeterministicImports.map((name) => ({
         name, message: 'DESIGN.md determinism rule: reach disk, network, time and randomness through Env (@shoal/actors), or put real implementations in a src/node/ adapter folder.' })) }],

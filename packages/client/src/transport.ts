@@ -14,6 +14,8 @@
  */
 import { ShoalClientError, UNEXPECTED_CODE, UNREACHABLE_CODE } from './errors.ts';
 import { parseJson, toJson } from './json.ts';
+import { realPlatform } from './node/platform.ts';
+import type { ClientPlatform } from './node/platform.ts';
 
 /** How long a peer that failed is tried only after the others, in ms. */
 export const DOWN_COOLDOWN_MS = 5_000;
@@ -30,6 +32,8 @@ export interface TransportOptions {
   token?: string;
   /** Time limit of one attempt on one peer, ms (default 60,000). */
   timeoutMs?: number;
+  /** HTTP and clock (default: the global `fetch` and `performance.now()`); tests may inject their own. */
+  platform?: ClientPlatform;
 }
 
 /** A Milvus REST answer: `code` 0 with `data` (and extras such as `topks`), or an error. */
@@ -62,9 +66,10 @@ export class Transport {
   readonly peers: readonly string[];
   private readonly token: string | undefined;
   private readonly timeoutMs: number;
+  private readonly platform: ClientPlatform;
   /** Index of the peer that answered last. */
   private current = 0;
-  /** Per peer: time (ms since epoch) until which it is tried last. */
+  /** Per peer: time (platform ms) until which it is tried last. */
   private readonly downUntil: number[];
 
   /** Throws `ShoalClientError` (1100) when no address is given or `timeoutMs` is not positive. */
@@ -77,7 +82,8 @@ export class Transport {
     this.peers = list.map(baseUrl);
     this.token = opts.token;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.downUntil = this.peers.map(() => 0);
+    this.platform = opts.platform ?? realPlatform;
+    this.downUntil = this.peers.map(() => -Infinity);
   }
 
   /** Peer indexes in the order to try now: the current one first, peers marked down last. */
@@ -95,16 +101,16 @@ export class Transport {
   async call(path: string, body: Record<string, unknown>): Promise<RestAnswer> {
     const payload = toJson(body);
     const failures: string[] = [];
-    for (const i of this.order(Date.now())) {
+    for (const i of this.order(this.platform.nowMs())) {
       try {
         const answer = await this.attempt(this.peers[i], path, payload);
         this.current = i;
-        this.downUntil[i] = 0;
+        this.downUntil[i] = -Infinity;
         if (answer.code !== 0) throw new ShoalClientError(answer.code, answer.message ?? `error code ${answer.code}`);
         return answer;
       } catch (e) {
         if (!(e instanceof Unreachable)) throw e;
-        this.downUntil[i] = Date.now() + DOWN_COOLDOWN_MS;
+        this.downUntil[i] = this.platform.nowMs() + DOWN_COOLDOWN_MS;
         failures.push(`${this.peers[i]}: ${e.message}`);
       }
     }
@@ -117,7 +123,7 @@ export class Transport {
     let status: number;
     let text: string;
     try {
-      const res = await fetch(url, {
+      const res = await this.platform.fetch(url, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
@@ -126,8 +132,7 @@ export class Transport {
           ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
         },
         body: payload,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      }, this.timeoutMs);
       status = res.status;
       text = await res.text();
     } catch (e) {
