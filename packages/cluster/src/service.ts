@@ -127,32 +127,52 @@ export interface QueryRequest extends ReadOptions {
 
 /** The node's API. See the file comment for conventions and errors. */
 export interface ShoalService {
+  /** Creates a collection (and its index and load state). Errors: 105 bad schema, 1100 bad parameter or existing name, 3000 unsupported feature. */
   createCollection(req: CreateCollectionRequest): Promise<void>;
+  /** Schema, partitions, index and load state. Errors: 100 unknown collection. */
   describeCollection(collectionName: string): Promise<CollectionDescription>;
+  /** Names of all collections, in creation order. */
   listCollections(): Promise<string[]>;
+  /** True if the collection exists. */
   hasCollection(collectionName: string): Promise<boolean>;
+  /** Drops a collection with its data, logs and objects. Errors: 100. */
   dropCollection(collectionName: string): Promise<void>;
+  /** Serves reads and loads segment indexes into memory. Errors: 100, 700 no index. */
   loadCollection(collectionName: string): Promise<void>;
+  /** Stops serving reads and drops indexes from memory; writes still work. Errors: 100. */
   releaseCollection(collectionName: string): Promise<void>;
+  /** Load state and progress in percent of sealed rows whose index is in memory. Errors: 100. */
   getLoadState(collectionName: string): Promise<{ loadState: LoadState; loadProgress: number }>;
+  /** Number of live rows. Errors: 100. */
   getCollectionStats(collectionName: string): Promise<{ rowCount: number }>;
   /** Seals the growing segments and persists them to the object store. */
   flush(collectionName: string): Promise<void>;
 
+  /** Creates a partition. Errors: 100, 1100 bad or existing name, or over 1024 partitions. */
   createPartition(collectionName: string, partitionName: string): Promise<void>;
+  /** Partition names, `_default` first. Errors: 100. */
   listPartitions(collectionName: string): Promise<string[]>;
+  /** True if the partition exists. Errors: 100. */
   hasPartition(collectionName: string, partitionName: string): Promise<boolean>;
+  /** Deletes the partition's rows, then the partition. Errors: 100, 200, 1100 for `_default`. */
   dropPartition(collectionName: string, partitionName: string): Promise<void>;
 
+  /** Creates the vector field's index (built in the background). Errors: 100, 702 a different index exists, 1100 bad parameter, 3000 unsupported type. */
   createIndex(collectionName: string, indexParams: IndexParamInput[]): Promise<void>;
+  /** Index parameters and build progress. Errors: 100, 700. */
   describeIndex(collectionName: string, indexName: string): Promise<IndexDescription>;
+  /** Index names (zero or one). Errors: 100. */
   listIndexes(collectionName: string): Promise<string[]>;
+  /** Drops the index (the collection must be released). Errors: 100, 700, 1100 while loaded. */
   dropIndex(collectionName: string, indexName: string): Promise<void>;
 
+  /** Inserts rows, resolved once durable. Errors: 100, 200, 1100 bad row or existing primary key (nothing written). */
   insert(collectionName: string, rows: Row[], partitionName?: string): Promise<WriteResult>;
+  /** Inserts rows, replacing rows with the same primary key, resolved once durable. Errors: as insert. */
   upsert(collectionName: string, rows: Row[], partitionName?: string): Promise<WriteResult>;
   /** Deletes by primary keys (`ids`) or by `filter` (exactly one of them). */
   delete(collectionName: string, by: { ids?: PrimaryKey[]; filter?: string }, partitionName?: string): Promise<WriteResult>;
+  /** Rows by primary key (missing keys are skipped). Errors: 100, 101 not loaded, 1100 bad key. */
   get(collectionName: string, ids: PrimaryKey[], opts?: ReadOptions): Promise<Row[]>;
   /** Rows matching the filter; `outputFields: ['count(*)']` returns `[{ 'count(*)': n }]`. */
   query(req: QueryRequest): Promise<Row[]>;
