@@ -39,9 +39,13 @@ const text = new TextDecoder();
 /**
  * Writes a sealed segment's immutable files (columns, manifest last) to the object store.
  * The manifest is written after every field file, so a segment whose manifest exists is complete.
+ * Whatever is under the segment's prefix already is removed first: a segment id not in the
+ * checkpoint may have been used, before a crash, by a segment that was persisted (and indexed)
+ * but never checkpointed, and its index file or tombstones must not be taken for this one's.
  */
 export async function writeSegment(store: ObjectStore, collectionId: bigint, seg: SealedSegment): Promise<void> {
   const prefix = segmentPrefix(collectionId, seg.id);
+  await store.deletePrefix(prefix);
   const d = seg.data();
   const puts: Promise<void>[] = [];
   for (const f of d.schema.fields) {
