@@ -33,6 +33,7 @@ export async function write(ctx: RouterContext, collection: string, rows: unknow
     for (let i = 0; i < ids.length; i++) ids[i] = first + BigInt(i);
     batch.columns[pk.name] = ids;
   }
+  checkDistinctKeys(batch.columns[pk.name] as ArrayLike<PrimaryKey>, pk.name);
   const parts = splitByShard(meta.schema, batch, pk.name, meta.shardsNum);
   const replies = await Promise.all([...parts].map(([n, part]) => ctx.shards.ask<{ ts: bigint }>(meta, n, { t: 'write', op, batch: part, partitionId })));
   const ts = replies.reduce((m, r) => (r.ts > m ? r.ts : m), 0n);
@@ -117,6 +118,19 @@ export async function search(ctx: RouterContext, req: SearchRequest): Promise<Se
   const read = await readParams(ctx, meta, req, req.filter ?? '', resolveOutputFields(meta.schema, req.outputFields ?? [], false));
   const parts = await ctx.shards.askAll<SearchHit[][]>(meta, { t: 'search', read, queries, nq, topk: limit + offset, metric, params });
   return Array.from({ length: nq }, (_, q) => sortHits(metric, parts.flatMap((p) => p[q])).slice(offset, offset + limit));
+}
+
+/**
+ * Rejects a batch that repeats a primary key before it is split by shard: each shard sees only
+ * its part, so a repeat would otherwise fail one shard's part while the others are written.
+ * @throws ShoalError ParameterInvalid naming the repeated key.
+ */
+function checkDistinctKeys(keys: ArrayLike<PrimaryKey>, pkName: string): void {
+  const seen = new Set<PrimaryKey>();
+  for (let i = 0; i < keys.length; i++) {
+    if (seen.has(keys[i])) throw invalidParameter(`duplicate primary key ${String(keys[i])} in the batch (rows must have distinct "${pkName}")`);
+    seen.add(keys[i]);
+  }
 }
 
 async function readParams(ctx: RouterContext, meta: CollectionMeta, opts: ReadOptions, filter: string, outputFields: string[]): Promise<ReadParams> {
