@@ -15,6 +15,8 @@ export interface CheckpointData {
   segments: number[];
   /** Next local segment number of the shard. */
   nextSegmentNo: number;
+  /** Ids of the partitions dropped so far (writes into them are refused); absent in older checkpoints. */
+  droppedPartitions?: number[];
 }
 
 /** Object key of a shard's checkpoint. */
@@ -39,6 +41,8 @@ export interface CheckpointHost {
   tombstoneLimit(lsn: bigint): bigint;
   truncateLog(beforeLsn: bigint): Promise<void>;
   nextSegmentNo(): number;
+  /** Ids of the partitions dropped so far. */
+  droppedPartitions(): number[];
   onPersisted(seg: SealedSegment): void;
 }
 
@@ -110,6 +114,7 @@ export class Checkpointer {
     });
     const segmentIds = listed.map((s) => s.id);
     const nextSegmentNo = this.host.nextSegmentNo();
+    const droppedPartitions = this.host.droppedPartitions();
     if (lsn === this.lastLsn && deletes.length === 0 && JSON.stringify(segmentIds) === this.lastSegments) return;
     try {
       await this.host.waitDurable(lsn);
@@ -118,7 +123,7 @@ export class Checkpointer {
       for (const d of deletes) this.dirtyDeletes.add(d.id);
       throw err;
     }
-    const data: CheckpointData = { formatVersion: 1, lsn: String(lsn), segments: segmentIds, nextSegmentNo };
+    const data: CheckpointData = { formatVersion: 1, lsn: String(lsn), segments: segmentIds, nextSegmentNo, droppedPartitions };
     await this.store.put(checkpointKey(this.collectionId, this.shardNo), new TextEncoder().encode(JSON.stringify(data)));
     this.lastLsn = lsn;
     this.lastSegments = JSON.stringify(segmentIds);

@@ -79,10 +79,16 @@ export class Shard {
   private lastTs = 0n;
   /** (lsn, ts) of the records applied since the last checkpoint, in log order (timestamps increase with LSN). */
   private recentTs: { lsn: bigint; ts: bigint }[] = [];
+  /** Ids of the partitions dropped so far: writes into them are refused (partition ids are never reused). */
+  private readonly droppedPartitions: Set<number>;
 
-  /** Use {@link openShard} (it recovers state); the constructor wires already-recovered parts. */
-  constructor(opts: ShardOptions, wal: WriteAheadLog, sealed: SealedSegment[], nextSegmentNo: number, checkpointLsn: bigint) {
+  /**
+   * Use {@link openShard} (it recovers state); the constructor wires already-recovered parts.
+   * `droppedPartitions`: the ids of partitions dropped before the checkpoint (from the checkpoint).
+   */
+  constructor(opts: ShardOptions, wal: WriteAheadLog, sealed: SealedSegment[], nextSegmentNo: number, checkpointLsn: bigint, droppedPartitions: readonly number[] = []) {
     this.opts = opts;
+    this.droppedPartitions = new Set(droppedPartitions);
     this.schema = opts.schema;
     this.pkName = primaryField(opts.schema).name;
     this.wal = wal;
@@ -105,6 +111,7 @@ export class Shard {
         return this.wal.truncateBefore(lsn);
       },
       nextSegmentNo: () => this.nextSegmentNo,
+      droppedPartitions: () => [...this.droppedPartitions],
       onPersisted: (seg) => this.indexes.segmentPersisted(seg),
     }, checkpointLsn);
   }
@@ -115,10 +122,11 @@ export class Shard {
    * Inserts a batch (primary keys filled in) into partition `partitionId` at timestamp `ts`.
    * Resolves when the batch is durable.
    * @throws ShoalError ParameterInvalid (synchronously, before anything is written) if a primary
-   *   key already exists or repeats within the batch.
+   *   key already exists or repeats within the batch; PartitionNotFound if the partition was dropped.
    */
   insert(batch: ColumnBatch, ts: bigint, partitionId: number): Promise<void> {
     this.checkWritable(ts);
+    this.checkPartition(partitionId);
     this.checkUnique(batch, false);
     return this.write({ op: 'insert', ts, partitionId, batch });
   }
@@ -126,10 +134,12 @@ export class Shard {
   /**
    * Upserts a batch: rows whose primary key exists replace the old row (deleted at `ts`), others
    * are inserted. Resolves when durable.
-   * @throws ShoalError ParameterInvalid if a primary key repeats within the batch.
+   * @throws ShoalError ParameterInvalid if a primary key repeats within the batch; PartitionNotFound
+   *   if the partition was dropped.
    */
   upsert(batch: ColumnBatch, ts: bigint, partitionId: number): Promise<void> {
     this.checkWritable(ts);
+    this.checkPartition(partitionId);
     this.checkUnique(batch, true);
     return this.write({ op: 'upsert', ts, partitionId, batch });
   }
@@ -181,6 +191,7 @@ export class Shard {
         this.deleteKeys(r.pks, r.ts);
         break;
       case 'dropPartition': {
+        this.droppedPartitions.add(r.partitionId);
         const victims = queryRows(this.allSegments(), { readTs: r.ts, partitions: new Set([r.partitionId]) }, 0, undefined);
         this.deleteKeys(victims.map((v) => this.primaryKeyOf(v)), r.ts);
         break;
@@ -235,6 +246,12 @@ export class Shard {
   private checkWritable(ts: bigint): void {
     if (this.failed) throw new ShoalError(ErrorCode.IoFailed, `shard ${this.opts.shardNo} of collection "${this.schema.name}" stopped after a write-ahead log failure: ${String(this.failed)}`);
     if (ts <= this.lastTs) throw new ShoalError(ErrorCode.ServiceInternal, `write timestamp ${ts} is not after the shard's last timestamp ${this.lastTs}`);
+  }
+
+  private checkPartition(partitionId: number): void {
+    if (this.droppedPartitions.has(partitionId)) {
+      throw new ShoalError(ErrorCode.PartitionNotFound, `partition ${partitionId} of collection "${this.schema.name}" was dropped; no rows can be written into it`);
+    }
   }
 
   private checkUnique(batch: ColumnBatch, upsert: boolean): void {
