@@ -25,6 +25,8 @@ export class GrowingSegment implements Segment {
   private partCol: Int32Array;
   private lsnMin = 0n;
   private lsnMax = 0n;
+  /** Approximate bytes of the VarChar and JSON values appended so far. */
+  private varBytes = 0;
 
   /** An empty segment with room for `initialCapacity` rows before it grows. */
   constructor(id: number, schema: CollectionSchema, initialCapacity = 1024) {
@@ -66,7 +68,11 @@ export class GrowingSegment implements Segment {
       const src = batch.columns[f.name];
       const dst = this.cols[f.name];
       if (Array.isArray(dst)) {
-        for (let i = 0; i < m; i++) (dst as unknown[]).push((src as unknown[])[i]);
+        for (let i = 0; i < m; i++) {
+          const v = (src as unknown[])[i];
+          (dst as unknown[]).push(v);
+          this.varBytes += valueBytes(v);
+        }
       } else {
         const width = f.dataType === 'FloatVector' ? f.dim! : 1;
         copyInto(dst as Typed, src as Typed, start * width, m * width);
@@ -81,9 +87,12 @@ export class GrowingSegment implements Segment {
     return start;
   }
 
-  /** Approximate memory of the row data in bytes (for seal-by-size). */
+  /**
+   * Approximate memory of the row data in bytes (for seal-by-size): fixed-width columns exactly,
+   * VarChar and JSON values by their content (see `valueBytes`) plus 32 bytes of overhead each.
+   */
   estimatedBytes(): number {
-    let bytes = this.n * 20;
+    let bytes = this.n * 20 + this.varBytes;
     for (const f of this.schema.fields) {
       const c = this.cols[f.name];
       if (Array.isArray(c)) bytes += this.n * 32;
@@ -108,6 +117,16 @@ export class GrowingSegment implements Segment {
     this.partCol = grow(this.partCol, new Int32Array(cap));
     this.capacity = cap;
   }
+}
+
+/** Approximate size in bytes of a VarChar or JSON value: string lengths, 8 per number and per container entry. */
+function valueBytes(v: unknown): number {
+  if (typeof v === 'string') return v.length;
+  if (v === null || typeof v !== 'object') return 8;
+  let bytes = 8;
+  if (Array.isArray(v)) for (const x of v) bytes += valueBytes(x);
+  else for (const [k, x] of Object.entries(v as object)) bytes += k.length + valueBytes(x);
+  return bytes;
 }
 
 function isTyped(f: FieldSchema): boolean {
