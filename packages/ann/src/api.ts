@@ -21,19 +21,19 @@ export function validateIndexSpec(spec: IndexSpec): IndexSpec {
   checkMetricAndDim(spec);
   const params: unknown = spec.params ?? {};
   checkParamsObject(`${factory.type} build`, params);
-  return { type: factory.type, metric: spec.metric, dim: spec.dim, params: factory.normalizeBuildParams(params) };
+  return { type: factory.type, metric: spec.metric, dim: spec.dim, params: factory.normalizeBuildParams(params, spec.dim) };
 }
 
 /**
  * Validates a search against an index of `spec`: `k` (Milvus `topk`) an integer ≥ 1 and the
- * search parameters of the index type (HNSW: `ef` in [k, 2³¹ − 1]). Names the type does not know
+ * search parameters of the index type (HNSW: `ef` in [k, 2³¹ − 1]; IVF_*: `nprobe` in [1, nlist]). Names the type does not know
  * are ignored (see `IndexSearchParams`). Throws `ShoalError(ErrorCode.ParameterInvalid)`.
  */
 export function validateSearchParams(spec: IndexSpec, k: number, params?: IndexSearchParams): void {
   const factory = indexFactory(spec.type);
   checkIntRange('search', 'topk', k, 1, INT_MAX);
   if (params !== undefined) checkParamsObject(`${factory.type} search`, params);
-  factory.checkSearchParams(k, params);
+  factory.checkSearchParams(k, params, spec);
 }
 
 /**

@@ -11,13 +11,15 @@ export interface IndexFactory {
   /**
    * Validates the build parameters of this type (unknown names and out-of-range values throw
    * `ShoalError(ErrorCode.ParameterInvalid)`) and returns them with every default filled in.
+   * `dim` (already validated) is the vector dimension, for parameters constrained by it.
    */
-  normalizeBuildParams(params: Record<string, unknown>): IndexBuildParams;
+  normalizeBuildParams(params: Record<string, unknown>, dim: number): IndexBuildParams;
   /**
    * Validates the search parameters of this type for top-`k` (already checked to be an integer
-   * ≥ 1); names this type does not know are ignored. Throws ParameterInvalid.
+   * ≥ 1) against an index of `spec` (its build parameters may lack defaults); names this type
+   * does not know are ignored. Throws ParameterInvalid.
    */
-  checkSearchParams(k: number, params: IndexSearchParams | undefined): void;
+  checkSearchParams(k: number, params: IndexSearchParams | undefined, spec: IndexSpec): void;
   /**
    * Builds an index over rows 0..count−1 of `vectors` (`count × spec.dim` floats, row-major).
    * `spec` is validated and normalized. Synchronous: run it off the request thread (see `IndexBuilder`).

@@ -11,6 +11,7 @@ import { ErrorCode, ShoalError } from '@shoal/actors';
 import { inverseNorms } from './distance.ts';
 import type { IndexFactory } from './factory.ts';
 import { encodeIndexFile } from './format.ts';
+import { viewOrCopy } from './payload.ts';
 import { checkSearchShape, rejectUnknownKeys } from './params.ts';
 import { scanTopK } from './scan.ts';
 import type { Bitset, BuildOptions, IndexSearchParams, IndexSpec, SearchResult, VectorIndex } from './types.ts';
@@ -55,14 +56,6 @@ export class FlatIndex implements VectorIndex {
   memoryBytes(): number {
     return this.vectors.byteLength + (this.invNorms?.byteLength ?? 0);
   }
-}
-
-/** A typed-array view of `payload[offset, offset + length·size)`, in place if aligned, else a copy. */
-function viewOrCopy<T>(payload: Uint8Array, offset: number, length: number, size: number, make: (buf: ArrayBufferLike, off: number, len: number) => T): T {
-  const byteOffset = payload.byteOffset + offset;
-  if (byteOffset % size === 0) return make(payload.buffer, byteOffset, length);
-  const copy = payload.slice(offset, offset + length * size);
-  return make(copy.buffer, 0, length);
 }
 
 /** The FLAT entry of the index registry. */

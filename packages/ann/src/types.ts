@@ -8,27 +8,32 @@
 /** Similarity metric (Milvus `metric_type`). */
 export type MetricType = 'L2' | 'IP' | 'COSINE';
 
-/** Index type (Milvus `index_type`); issue 3 adds IVF_* and binary types. */
-export type IndexType = 'FLAT' | 'HNSW';
+/** Index type (Milvus `index_type`); binary-vector types are still to come (issue 3). */
+export type IndexType = 'FLAT' | 'HNSW' | 'IVF_FLAT';
 
 /**
  * Build parameters (Milvus names; integers). FLAT takes none. HNSW: `M` in [2, 2048] (default 16),
- * `efConstruction` in [1, 2147483647] (default 200). Unknown names are rejected
- * (`validateIndexSpec`).
+ * `efConstruction` in [1, 2147483647] (default 200). IVF_FLAT, IVF_SQ8, IVF_PQ: `nlist` in
+ * [1, 65536] (default 128); IVF_PQ also `m` (required, a divisor of dim) and `nbits` in [1, 16]
+ * (default 8). Unknown names are rejected (`validateIndexSpec`).
  */
 export interface IndexBuildParams {
   M?: number;
   efConstruction?: number;
+  nlist?: number;
+  m?: number;
+  nbits?: number;
 }
 
 /**
  * Search parameters (Milvus names; integers). FLAT takes none. HNSW: `ef` in [k, 2147483647]
- * (default max(k, 64)). Names an index type does not know are ignored, as Milvus does (clients
+ * (default max(k, 64)). IVF_*: `nprobe` in [1, nlist] (default min(8, nlist)). Names an index type does not know are ignored, as Milvus does (clients
  * commonly send e.g. `nprobe` whatever the index), so one set of parameters can be passed to the
  * indexed and the brute-force-searched segments of a collection alike.
  */
 export interface IndexSearchParams {
   ef?: number;
+  nprobe?: number;
 }
 
 /** What to build: type, metric and parameters for vectors of `dim` float32s. */

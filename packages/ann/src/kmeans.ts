@@ -1,0 +1,211 @@
+/**
+ * k-means clustering for the IVF coarse quantizer and the product-quantization codebooks.
+ *
+ * - Training sample: at most `maxPointsPerCentroid · k` rows drawn without replacement (faiss's
+ *   `ClusteringParameters.max_points_per_centroid`, default 256; faiss also warns below 39 points
+ *   per centroid, `min_points_per_centroid`). Fewer than k rows is an error.
+ * - Seeding: k-means++ on the sample (Arthur & Vassilvitskii, "k-means++: The Advantages of
+ *   Careful Seeding", SODA 2007): each next seed is a sample point drawn with probability
+ *   proportional to its squared L2 distance to the nearest seed so far.
+ * - Iterations: Lloyd's (assign every sample point to its nearest centroid, move each centroid to
+ *   the mean of its points), at most `maxIterations` (default 25, faiss's `niter`), stopping early
+ *   once no assignment changes.
+ * - Empty clusters: re-seeded at the sample points farthest from their centroids (taken from
+ *   clusters that keep at least one point), so that no centroid is wasted.
+ * - `metric: 'IP'` is spherical k-means: points go to the centroid of largest inner product and
+ *   centroids are scaled to unit length after each update (faiss `IndexIVF` sets
+ *   `cp.spherical = true` for METRIC_INNER_PRODUCT).
+ *
+ * Deterministic: all randomness comes from a `SeededRandom` (xoshiro128**) seeded with `seed`; ties
+ * in assignment go to the smaller centroid number (`scanTopK`).
+ */
+import { invalidParameter, SeededRandom } from '@shoal/actors';
+import { l2Squared } from './distance.ts';
+import { scanTopK } from './scan.ts';
+
+/** The metric of a k-means run: squared L2 (Lloyd) or inner product (spherical k-means). */
+export type KMeansMetric = 'L2' | 'IP';
+
+/** Default bounds of a k-means run (faiss `ClusteringParameters` defaults). */
+export const KMEANS_DEFAULTS = { maxIterations: 25, maxPointsPerCentroid: 256 } as const;
+
+/** Options of `kmeans`. */
+export interface KMeansOptions {
+  /** Seed of the sampling and seeding randomness, an integer in [0, 2³² − 1]. */
+  seed: number;
+  /** Assignment metric; default `'L2'`. */
+  metric?: KMeansMetric;
+  /** Maximum number of Lloyd iterations, ≥ 1; default 25. */
+  maxIterations?: number;
+  /** Training sample size per centroid, ≥ 1; the sample has min(n, this · k) rows. Default 256. */
+  maxPointsPerCentroid?: number;
+}
+
+/** The outcome of `kmeans`. */
+export interface KMeansResult {
+  /** `k × dim` floats, row-major: centroid c at `[c·dim, (c+1)·dim)`. */
+  centroids: Float32Array;
+  /** Number of training sample rows used. */
+  sampleSize: number;
+  /**
+   * The objective after each iteration's assignment step, one entry per iteration run: for L2 the
+   * sum of squared distances of the sample points to their centroids; for IP the negated sum of
+   * inner products (so smaller is better in both cases). Lloyd's algorithm never increases it.
+   */
+  inertia: number[];
+}
+
+/**
+ * Nearest centroid of each of `count` rows (`count × dim` floats in `vectors`) among `k`
+ * centroids (`k × dim` floats): `assign[i]` is the centroid number (ties → smaller number) and
+ * `score[i]` the squared distance (L2) or the inner product (IP), as float32. Batched through the
+ * tiled brute-force kernel `scanTopK`; O(count · k · dim) time, O(count) memory.
+ */
+export function assignNearest(vectors: Float32Array, count: number, dim: number, centroids: Float32Array, k: number, metric: KMeansMetric): { assign: Int32Array; score: Float32Array } {
+  const res = scanTopK({ metric, dim, count: k, vectors: centroids, invNorms: null, rowIds: null }, vectors, count, 1, null);
+  return { assign: res.ids, score: res.scores };
+}
+
+/**
+ * Clusters rows 0..n−1 of `vectors` (`n × dim` floats, row-major) into `k` clusters (see the module
+ * comment). Throws `ShoalError(ErrorCode.ParameterInvalid)` if k < 1 or n < k (too few rows to
+ * train k centroids).
+ */
+export function kmeans(vectors: Float32Array, n: number, dim: number, k: number, opts: KMeansOptions): KMeansResult {
+  if (!Number.isInteger(k) || k < 1) throw invalidParameter(`k-means needs k ≥ 1 clusters, got ${k}`);
+  if (n < k) throw invalidParameter(`k-means needs at least as many rows as clusters: ${n} rows for k=${k}`);
+  const metric = opts.metric ?? 'L2';
+  const rng = new SeededRandom(opts.seed);
+  const perCentroid = opts.maxPointsPerCentroid ?? KMEANS_DEFAULTS.maxPointsPerCentroid;
+  const sampleSize = Math.min(n, perCentroid * k);
+  const sample = drawSample(vectors, n, dim, sampleSize, rng);
+  const centroids = seedPlusPlus(sample, sampleSize, dim, k, rng);
+  const maxIterations = opts.maxIterations ?? KMEANS_DEFAULTS.maxIterations;
+  const inertia: number[] = [];
+  let previous: Int32Array | null = null;
+  for (let it = 0; it < maxIterations; it++) {
+    const { assign, score } = assignNearest(sample, sampleSize, dim, centroids, k, metric);
+    let total = 0;
+    for (let i = 0; i < sampleSize; i++) total += score[i];
+    inertia.push(metric === 'L2' ? total : -total);
+    if (previous !== null && sameAssignment(previous, assign)) break;
+    updateCentroids(sample, sampleSize, dim, k, assign, score, metric, centroids);
+    previous = assign;
+  }
+  return { centroids, sampleSize, inertia };
+}
+
+/** The rows of a uniform sample of `size` of the `n` rows (all of them, uncopied, if size = n), in row order. */
+function drawSample(vectors: Float32Array, n: number, dim: number, size: number, rng: SeededRandom): Float32Array {
+  if (size === n) return vectors.subarray(0, n * dim);
+  // Partial Fisher–Yates shuffle: the first `size` places hold a uniform sample without replacement.
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = 0; i < size; i++) {
+    const j = i + rng.int(n - i);
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  const chosen = order.subarray(0, size).sort();
+  const out = new Float32Array(size * dim);
+  for (let i = 0; i < size; i++) out.set(vectors.subarray(chosen[i] * dim, (chosen[i] + 1) * dim), i * dim);
+  return out;
+}
+
+/** k-means++ seeds (squared L2 weighting) among the `s` sample rows: `k × dim` floats. */
+function seedPlusPlus(sample: Float32Array, s: number, dim: number, k: number, rng: SeededRandom): Float32Array {
+  const centroids = new Float32Array(k * dim);
+  const nearest = new Float64Array(s);
+  let chosen = rng.int(s);
+  for (let c = 0; c < k; c++) {
+    if (c > 0) chosen = drawWeighted(nearest, rng);
+    const seedOff = chosen * dim;
+    centroids.set(sample.subarray(seedOff, seedOff + dim), c * dim);
+    for (let i = 0; i < s; i++) {
+      const d = l2Squared(sample, i * dim, sample, seedOff, dim);
+      if (c === 0 || d < nearest[i]) nearest[i] = d;
+    }
+  }
+  return centroids;
+}
+
+/** An index drawn with probability weights[i] / Σ weights; uniform if every weight is 0. */
+function drawWeighted(weights: Float64Array, rng: SeededRandom): number {
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) total += weights[i];
+  if (!(total > 0)) return rng.int(weights.length);
+  let target = rng.next() * total;
+  let last = 0;
+  for (let i = 0; i < weights.length; i++) {
+    if (weights[i] <= 0) continue;
+    last = i;
+    target -= weights[i];
+    if (target < 0) return i;
+  }
+  return last; // rounding left a tiny remainder: the last positive weight
+}
+
+function sameAssignment(a: Int32Array, b: Int32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Lloyd's update in place: each centroid becomes the mean of its points (unit-scaled for IP); an
+ * empty cluster takes the point farthest from its centroid among clusters of ≥ 2 points.
+ */
+function updateCentroids(sample: Float32Array, s: number, dim: number, k: number, assign: Int32Array, score: Float32Array, metric: KMeansMetric, centroids: Float32Array): void {
+  const sums = new Float64Array(k * dim);
+  const sizes = new Int32Array(k);
+  for (let i = 0; i < s; i++) {
+    const c = assign[i];
+    sizes[c]++;
+    const off = i * dim;
+    const cOff = c * dim;
+    for (let d = 0; d < dim; d++) sums[cOff + d] += sample[off + d];
+  }
+  for (let c = 0; c < k; c++) {
+    if (sizes[c] === 0) continue;
+    const cOff = c * dim;
+    let norm2 = 0;
+    for (let d = 0; d < dim; d++) {
+      const v = sums[cOff + d] / sizes[c];
+      sums[cOff + d] = v;
+      norm2 += v * v;
+    }
+    const scale = metric === 'IP' && norm2 > 0 ? 1 / Math.sqrt(norm2) : 1;
+    for (let d = 0; d < dim; d++) centroids[cOff + d] = sums[cOff + d] * scale;
+  }
+  reseedEmpty(sample, s, dim, k, assign, score, metric, sizes, centroids);
+}
+
+/** Moves each empty centroid onto a far point (largest distance, or smallest IP; ties → smaller row). */
+function reseedEmpty(sample: Float32Array, s: number, dim: number, k: number, assign: Int32Array, score: Float32Array, metric: KMeansMetric, sizes: Int32Array, centroids: Float32Array): void {
+  let empty = 0;
+  for (let c = 0; c < k; c++) if (sizes[c] === 0) empty++;
+  if (empty === 0) return;
+  const far = Array.from({ length: s }, (_, i) => i);
+  const badness = (i: number) => (metric === 'L2' ? score[i] : -score[i]);
+  far.sort((a, b) => badness(b) - badness(a) || a - b);
+  let next = 0;
+  for (let c = 0; c < k; c++) {
+    if (sizes[c] !== 0) continue;
+    while (next < s && sizes[assign[far[next]]] < 2) next++;
+    if (next >= s) return; // fewer distinct donors than empty clusters: leave the rest as they are
+    const row = far[next++];
+    sizes[assign[row]]--;
+    sizes[c] = 1;
+    centroids.set(sample.subarray(row * dim, (row + 1) * dim), c * dim);
+    if (metric === 'IP') scaleToUnit(centroids, c * dim, dim);
+  }
+}
+
+/** Scales the `dim` floats at `off` to unit L2 norm (a zero vector stays zero). */
+function scaleToUnit(v: Float32Array, off: number, dim: number): void {
+  let norm2 = 0;
+  for (let d = 0; d < dim; d++) norm2 += v[off + d] * v[off + d];
+  if (norm2 === 0) return;
+  const scale = 1 / Math.sqrt(norm2);
+  for (let d = 0; d < dim; d++) v[off + d] *= scale;
+}
