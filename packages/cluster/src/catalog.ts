@@ -2,6 +2,7 @@ import { ErrorCode, ShoalError, invalidParameter } from '@shoal/actors';
 import type { IndexSpec, IndexType, MetricType } from '@shoal/ann';
 import type { CollectionSchema } from '@shoal/shard';
 import type { ConsistencyLevel } from './service.ts';
+import { checkIndexReplace } from './index-params.ts';
 
 /** The vector index of a collection, as created (Milvus `indexParams`, resolved). */
 export interface IndexMeta {
@@ -147,12 +148,16 @@ export class Catalog {
         return meta;
       }
       case 'setIndex': {
+        // Checked here, in command order, and not only by the router: concurrent requests both pass the router's check.
         const meta = this.get(cmd.collection);
+        if (cmd.index) checkIndexReplace(meta, cmd.index);
+        else if (meta.loaded) throw invalidParameter(`index cannot be dropped while collection "${meta.name}" is loaded; release it first`);
         meta.index = cmd.index;
         return meta;
       }
       case 'setLoaded': {
         const meta = this.get(cmd.collection);
+        if (cmd.loaded && !meta.index) throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}]: create an index before loading`);
         meta.loaded = cmd.loaded;
         return meta;
       }
