@@ -78,7 +78,7 @@ export function kmeans(vectors: Float32Array, n: number, dim: number, k: number,
   const rng = new SeededRandom(opts.seed);
   const perCentroid = opts.maxPointsPerCentroid ?? KMEANS_DEFAULTS.maxPointsPerCentroid;
   const sampleSize = Math.min(n, perCentroid * k);
-  const sample = drawSample(vectors, n, dim, sampleSize, rng);
+  const sample = sampleRows(vectors, n, dim, sampleSize, rng);
   const centroids = seedPlusPlus(sample, sampleSize, dim, k, rng);
   const maxIterations = opts.maxIterations ?? KMEANS_DEFAULTS.maxIterations;
   const inertia: number[] = [];
@@ -95,8 +95,12 @@ export function kmeans(vectors: Float32Array, n: number, dim: number, k: number,
   return { centroids, sampleSize, inertia };
 }
 
-/** The rows of a uniform sample of `size` of the `n` rows (all of them, uncopied, if size = n), in row order. */
-function drawSample(vectors: Float32Array, n: number, dim: number, size: number, rng: SeededRandom): Float32Array {
+/**
+ * A uniform sample without replacement of `size` (≤ n) of the `n` rows of `vectors` (`n × dim`
+ * floats), in row order, as `size × dim` floats: a copy, or the rows themselves (a view) if size = n.
+ * Draws from `rng` (a partial Fisher–Yates shuffle of the row numbers, O(n) memory).
+ */
+export function sampleRows(vectors: Float32Array, n: number, dim: number, size: number, rng: SeededRandom): Float32Array {
   if (size === n) return vectors.subarray(0, n * dim);
   // Partial Fisher–Yates shuffle: the first `size` places hold a uniform sample without replacement.
   const order = new Int32Array(n);
