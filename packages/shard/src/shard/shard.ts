@@ -212,8 +212,11 @@ export class Shard {
 
   private write(r: WalRecord): Promise<void> {
     const payload = encodeRecord(r);
+    const before = this.wal.lastLsn;
     const appended = this.wal.append(payload);
     const lsn = this.wal.lastLsn;
+    // Refused without a log position (too large, or the log is closed or failed): nothing to apply.
+    if (lsn === before) return appended.then(() => undefined);
     this.applyRecord(r, lsn);
     const done = this.durability.track(r.ts, lsn, appended).catch((err: unknown) => {
       this.failed ??= err;
