@@ -58,7 +58,9 @@ export async function remove(ctx: RouterContext, collection: string, by: { ids?:
     const byShard = new Map<number, PrimaryKey[]>();
     for (const k of pks) {
       const s = shardOf(k, meta.shardsNum);
-      byShard.set(s, [...(byShard.get(s) ?? []), k]);
+      const keys = byShard.get(s);
+      if (keys) keys.push(k);
+      else byShard.set(s, [k]);
     }
     replies = await Promise.all([...byShard].map(([n, keys]) => ctx.shards.ask<{ ts: bigint; count: number }>(meta, n, { t: 'delete', pks: keys })));
   }
