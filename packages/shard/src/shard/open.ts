@@ -18,7 +18,7 @@ export async function openShard(opts: ShardOptions): Promise<Shard> {
   const cp = await readCheckpoint(opts.store, opts.collectionId, opts.shardNo);
   const cpLsn = cp ? BigInt(cp.lsn) : 0n;
   const sealed = cp ? await Promise.all(cp.segments.map((id) => readSegment(opts.store, opts.collectionId, id, opts.schema))) : [];
-  const { wal, records } = await openWal(opts.env.disk, opts.walDir);
+  const { wal, records } = await openWal(opts.env.disk, opts.walDir, { segmentBytes: opts.walSegmentBytes });
   const shard = new Shard(opts, wal, sealed, cp?.nextSegmentNo ?? 0, cpLsn, cp?.droppedPartitions ?? []);
   for await (const rec of records) {
     if (rec.lsn > cpLsn) shard.applyRecord(decodeRecord(rec.payload, rec.lsn), rec.lsn);

@@ -29,6 +29,8 @@ export interface ShardOptions {
   schema: CollectionSchema;
   /** Directory of the shard's write-ahead log on `env.disk`. */
   walDir: string;
+  /** Size at which a log file rolls over to the next, in bytes (default 64 MiB; whole files are truncated). */
+  walSegmentBytes?: number;
   /** A growing segment is sealed when it reaches this many bytes of row data (default 128 MiB). */
   segmentMaxBytes?: number;
   /** … or this many rows (default 1,000,000). */
@@ -77,6 +79,8 @@ export class Shard {
   private readonly checkpointer: Checkpointer;
   private failed: unknown = null;
   private lastTs = 0n;
+  /** Bytes of log records written since the growing segment was last sealed. */
+  private logBytesSinceSeal = 0;
   /** (lsn, ts) of the records applied since the last checkpoint, in log order (timestamps increase with LSN). */
   private recentTs: { lsn: bigint; ts: bigint }[] = [];
   /** Ids of the partitions dropped so far: writes into them are refused (partition ids are never reused). */
@@ -222,6 +226,7 @@ export class Shard {
       this.failed ??= err;
       throw err;
     });
+    this.logBytesSinceSeal += payload.length;
     this.maybeSeal();
     return done;
   }
@@ -340,7 +345,7 @@ export class Shard {
   async restoreIndexes(): Promise<void> {
     await this.indexes.scanBuilt();
     await this.indexes.loadBuilt();
-    void this.setIndex(this.opts.index);
+    this.setIndex(this.opts.index).catch((err: unknown) => this.opts.onError?.('index work after opening', err));
   }
 
   /** Waits for background index work (builds, loads) to settle. */
@@ -354,15 +359,22 @@ export class Shard {
     await this.wal.close();
   }
 
+  /**
+   * Seals the growing segment and checkpoints when it reaches the row or byte limit, or when the
+   * log written since the last seal passes the byte limit (a delete-heavy workload adds log records
+   * without growing a segment: this bounds the log to replay and lets it be truncated).
+   */
   private maybeSeal(): void {
     const g = this.growing;
     const maxRows = this.opts.segmentMaxRows ?? DEFAULT_SEGMENT_MAX_ROWS;
     const maxBytes = this.opts.segmentMaxBytes ?? DEFAULT_SEGMENT_MAX_BYTES;
-    if (g.numRows >= maxRows || g.estimatedBytes() >= maxBytes) {
+    if (g.numRows >= maxRows || g.estimatedBytes() >= maxBytes || this.logBytesSinceSeal >= maxBytes) {
+      this.logBytesSinceSeal = 0;
       this.seal();
       this.checkpointer.checkpoint().catch((err: unknown) => this.opts.onError?.('background flush', err));
     }
   }
+
 
   private seal(): void {
     if (this.growing.numRows === 0) return;
