@@ -1,9 +1,8 @@
-import type { PrimaryKey } from '@shoal/shard';
 import * as ddl from './ddl.ts';
 import * as data from './data.ts';
 import type { RouterContext } from './router-context.ts';
 import type {
-  CollectionDescription, CreateCollectionRequest, IndexDescription, IndexParamInput, LoadState, QueryRequest,
+  CollectionDescription, CreateCollectionRequest, PrimaryKeyInput, IndexDescription, IndexParamInput, LoadState, QueryRequest,
   ReadOptions, Row, SearchHit, SearchRequest, ShoalService, WriteResult,
 } from './service.ts';
 
@@ -45,8 +44,8 @@ export class Router implements ShoalService {
 
   insert(collection: string, rows: Row[], partitionName?: string): Promise<WriteResult> { return data.write(this.ctx, collection, rows, partitionName, 'insert'); }
   upsert(collection: string, rows: Row[], partitionName?: string): Promise<WriteResult> { return data.write(this.ctx, collection, rows, partitionName, 'upsert'); }
-  delete(collection: string, by: { ids?: PrimaryKey[]; filter?: string }, partitionName?: string): Promise<WriteResult> { return data.remove(this.ctx, collection, by, partitionName); }
-  get(collection: string, ids: PrimaryKey[], opts?: ReadOptions): Promise<Row[]> { return data.get(this.ctx, collection, ids, opts); }
+  delete(collection: string, by: { ids?: PrimaryKeyInput[]; filter?: string }, partitionName?: string): Promise<WriteResult> { return data.remove(this.ctx, collection, by, partitionName); }
+  get(collection: string, ids: PrimaryKeyInput[], opts?: ReadOptions): Promise<Row[]> { return data.get(this.ctx, collection, ids, opts); }
   query(req: QueryRequest): Promise<Row[]> { return data.query(this.ctx, req); }
   search(req: SearchRequest): Promise<SearchHit[][]> { return data.search(this.ctx, req); }
 }

@@ -16,6 +16,9 @@ import type { MetricType, IndexType } from '@shoal/ann';
 /** Milvus consistency levels (DESIGN.md, "Timestamps and consistency"). */
 export type ConsistencyLevel = 'Strong' | 'Bounded' | 'Session' | 'Eventually';
 
+/** A primary key in a request: as {@link PrimaryKey}, or an Int64 key as a safe-integer `number`. */
+export type PrimaryKeyInput = PrimaryKey | number;
+
 /** A row as given by or returned to a client: field name → value. */
 export type Row = Record<string, unknown>;
 
@@ -171,9 +174,9 @@ export interface ShoalService {
   /** Inserts rows, replacing rows with the same primary key, resolved once durable. Errors: as insert. */
   upsert(collectionName: string, rows: Row[], partitionName?: string): Promise<WriteResult>;
   /** Deletes by primary keys (`ids`) or by `filter` (exactly one of them). */
-  delete(collectionName: string, by: { ids?: PrimaryKey[]; filter?: string }, partitionName?: string): Promise<WriteResult>;
+  delete(collectionName: string, by: { ids?: PrimaryKeyInput[]; filter?: string }, partitionName?: string): Promise<WriteResult>;
   /** Rows by primary key (missing keys are skipped). Errors: 100, 101 not loaded, 1100 bad key. */
-  get(collectionName: string, ids: PrimaryKey[], opts?: ReadOptions): Promise<Row[]>;
+  get(collectionName: string, ids: PrimaryKeyInput[], opts?: ReadOptions): Promise<Row[]>;
   /** Rows matching the filter; `outputFields: ['count(*)']` returns `[{ 'count(*)': n }]`. */
   query(req: QueryRequest): Promise<Row[]>;
   /** Per query vector, its hits best first. */
