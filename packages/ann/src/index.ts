@@ -16,6 +16,8 @@ export { INDEX_TYPES } from './registry.ts';
 export { FlatIndex } from './flat.ts';
 export { IvfFlatIndex } from './ivf-flat.ts';
 export { IvfSq8Index } from './ivf-sq8.ts';
+export { IvfPqIndex } from './ivf-pq.ts';
+export type { PqCodes, ProductQuantizer } from './pq.ts';
 export type { InvertedLists } from './ivf-lists.ts';
 export type { ScalarQuantizer } from './sq8.ts';
 export { IVF_LIMITS } from './ivf-params.ts';

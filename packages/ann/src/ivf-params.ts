@@ -8,6 +8,7 @@
  *   24, but 2²⁴-entry codebooks per sub-space are impractical here).
  * Errors are `ShoalError(ErrorCode.ParameterInvalid)` naming the parameter, value and range.
  */
+import { invalidParameter } from '@shoal/actors';
 import { checkIntRange, rejectUnknownKeys } from './params.ts';
 import type { IndexBuildParams, IndexSearchParams, IndexSpec, IndexType } from './types.ts';
 
@@ -23,6 +24,21 @@ export const IVF_LIMITS = {
 export function normalizeIvfParams(type: IndexType, params: Record<string, unknown>): IndexBuildParams {
   rejectUnknownKeys(`${type} build`, params, ['nlist']);
   return { nlist: resolveNlist(type, params) };
+}
+
+/**
+ * Validates IVF_PQ build parameters for vectors of `dim` floats: `nlist`, `m` (required, dividing
+ * dim) and `nbits`; fills in the defaults.
+ */
+export function normalizeIvfPqParams(params: Record<string, unknown>, dim: number): IndexBuildParams {
+  rejectUnknownKeys('IVF_PQ build', params, ['nlist', 'm', 'nbits']);
+  const nlist = resolveNlist('IVF_PQ', params);
+  if (params.m === undefined) throw invalidParameter(`IVF_PQ build parameter m is required: the number of sub-quantizers, a divisor of dim=${dim}`);
+  const m = checkIntRange('IVF_PQ build', 'm', params.m, IVF_LIMITS.m.min, IVF_LIMITS.m.max);
+  if (dim % m !== 0) throw invalidParameter(`IVF_PQ build parameter m=${m} does not divide dim=${dim}; m must be a divisor of the vector dimension`);
+  const { nbits: nb } = IVF_LIMITS;
+  const nbits = params.nbits === undefined ? nb.default : checkIntRange('IVF_PQ build', 'nbits', params.nbits, nb.min, nb.max);
+  return { nlist, m, nbits };
 }
 
 function resolveNlist(type: string, params: Record<string, unknown>): number {

@@ -7,6 +7,7 @@ import { ErrorCode, ShoalError } from '@shoal/actors';
 import type { IndexFactory } from './factory.ts';
 import { flatFactory } from './flat.ts';
 import { ivfFlatFactory } from './ivf-flat.ts';
+import { ivfPqFactory } from './ivf-pq.ts';
 import { ivfSq8Factory } from './ivf-sq8.ts';
 import { hnswFactory } from './node/hnsw.ts';
 import { show } from './params.ts';
@@ -17,13 +18,14 @@ const FACTORIES: Readonly<Record<IndexType, IndexFactory>> = {
   HNSW: hnswFactory,
   IVF_FLAT: ivfFlatFactory,
   IVF_SQ8: ivfSq8Factory,
+  IVF_PQ: ivfPqFactory,
 };
 
 /** The index types this build supports, in registry order. */
 export const INDEX_TYPES: readonly IndexType[] = Object.keys(FACTORIES) as IndexType[];
 
 /** Milvus index types of float vectors that Shoal does not build (yet). */
-const MILVUS_ONLY_TYPES = ['IVF_PQ', 'IVF_RABITQ', 'HNSW_SQ', 'HNSW_PQ', 'HNSW_PRQ', 'DISKANN', 'SCANN',
+const MILVUS_ONLY_TYPES = ['IVF_RABITQ', 'HNSW_SQ', 'HNSW_PQ', 'HNSW_PRQ', 'DISKANN', 'SCANN',
   'GPU_BRUTE_FORCE', 'GPU_IVF_FLAT', 'GPU_IVF_PQ', 'GPU_CAGRA'];
 
 /**

@@ -9,7 +9,7 @@
 export type MetricType = 'L2' | 'IP' | 'COSINE';
 
 /** Index type (Milvus `index_type`); binary-vector types are still to come (issue 3). */
-export type IndexType = 'FLAT' | 'HNSW' | 'IVF_FLAT' | 'IVF_SQ8';
+export type IndexType = 'FLAT' | 'HNSW' | 'IVF_FLAT' | 'IVF_SQ8' | 'IVF_PQ';
 
 /**
  * Build parameters (Milvus names; integers). FLAT takes none. HNSW: `M` in [2, 2048] (default 16),

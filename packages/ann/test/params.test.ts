@@ -41,7 +41,7 @@ describe('validateIndexSpec', () => {
     rejects(() => validateIndexSpec({ ...hnsw({}), metric: 'HAMMING' as IndexSpec['metric'] }), P, /metric_type="HAMMING" is not supported for float vectors; allowed: L2, IP, COSINE/);
     rejects(() => validateIndexSpec({ ...hnsw({}), dim: 0 }), P, /dim=0 is out of range; allowed range \[1, 32768\]/);
     rejects(() => validateIndexSpec({ ...hnsw({}), dim: 32769 }), P, /dim=32769 is out of range/);
-    rejects(() => validateIndexSpec({ ...hnsw({}), type: 'IVF_PQ' as IndexSpec['type'] }), ErrorCode.IndexNotSupported, /index_type=IVF_PQ is not supported yet by Shoal; supported index types: FLAT, HNSW/);
+    rejects(() => validateIndexSpec({ ...hnsw({}), type: 'DISKANN' as IndexSpec['type'] }), ErrorCode.IndexNotSupported, /index_type=DISKANN is not supported yet by Shoal; supported index types: FLAT, HNSW, IVF_FLAT, IVF_SQ8, IVF_PQ/);
     rejects(() => validateIndexSpec({ ...hnsw({}), type: 'HNSWX' as IndexSpec['type'] }), P, /index_type="HNSWX" is not a valid index type/);
     rejects(() => validateIndexSpec({ ...hnsw({}), params: [] as unknown as IndexSpec['params'] }), P, /HNSW build parameters must be an object/);
   });
