@@ -5,6 +5,9 @@ import { fieldByName, vectorField } from '@shoal/shard';
 import type { CollectionMeta, IndexMeta } from './catalog.ts';
 import type { IndexParamInput } from './service.ts';
 
+/** Index types a collection may use today. */
+export const SERVED_TYPES: readonly string[] = ['AUTOINDEX', 'FLAT', 'HNSW'];
+
 /** Metrics a FloatVector index may use. */
 export const METRICS: readonly MetricType[] = ['L2', 'IP', 'COSINE'];
 
@@ -31,6 +34,9 @@ export function resolveIndexParams(meta: CollectionMeta, input: IndexParamInput)
     throw invalidParameter(`metricType ${JSON.stringify(input.metricType)} is not valid for a FloatVector index; allowed: ${METRICS.join(', ')}`);
   }
   const requested = input.indexType ?? 'AUTOINDEX';
+  if (!SERVED_TYPES.includes(requested)) {
+    throw notSupported(`index type ${JSON.stringify(requested)} on a collection (served today: ${SERVED_TYPES.join(', ')}; the IVF family exists in @shoal/ann but is not yet wired to shards: small segments need brute force)`);
+  }
   const userParams = normalizeParams(input.params ?? {});
   const type = requested === 'AUTOINDEX' ? AUTOINDEX.type : requested;
   const params: IndexBuildParams = requested === 'AUTOINDEX' ? { ...AUTOINDEX.params } : userParams;
