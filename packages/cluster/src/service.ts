@@ -8,7 +8,8 @@
  *
  * Values: Int64 fields are `bigint` in results; in requests they may be `number` (safe integer),
  * `bigint` or a decimal `string`. FloatVector values are `number[]` of length `dim` (or
- * `Float32Array`). VarChar is `string`, JSON any JSON value, Bool `boolean`.
+ * `Float32Array`) in requests and `Float32Array` in results. VarChar is `string`, JSON any JSON
+ * value, Bool `boolean`.
  */
 import type { CollectionSchema, FieldInput, PrimaryKey } from '@shoal/shard';
 import type { MetricType, IndexType } from '@shoal/ann';

@@ -30,7 +30,7 @@ describe('partitions, load/release and index states', () => {
     await s.dropPartition('p', 'red');
     expect(await s.query({ collectionName: 'p', filter: '', outputFields: ['count(*)'], consistencyLevel: 'Strong' })).toEqual([{ 'count(*)': 20 }]);
     await s.insert('p', [row(3)]); // its key is free again
-    expect(await s.get('p', ['k3'])).toEqual([{ pk: 'k3', n: 3n, v: Array.from(new Float32Array(vecs[3])) }]);
+    expect(await s.get('p', ['k3'])).toEqual([{ pk: 'k3', n: 3n, v: new Float32Array(vecs[3]) }]);
     await node.close();
   });
 

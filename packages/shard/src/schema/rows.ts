@@ -167,14 +167,15 @@ export function describe(v: unknown): string {
 
 /**
  * Reads the value of row `i` of a column as a client value: Int64 → `bigint`, Bool → `boolean`,
- * FloatVector → `number[]` of `dim`, others as stored.
+ * FloatVector → a `Float32Array` copy of `dim` values (so that API layers can print float32s in
+ * their shortest form, as Milvus does), others as stored.
  */
 export function readValue(f: FieldSchema, col: Column, i: number): unknown {
   switch (f.dataType) {
     case 'Bool': return (col as Uint8Array)[i] === 1;
     case 'FloatVector': {
       const dim = f.dim!;
-      return Array.from((col as Float32Array).subarray(i * dim, (i + 1) * dim));
+      return (col as Float32Array).slice(i * dim, (i + 1) * dim);
     }
     default: return (col as ArrayLike<unknown>)[i];
   }
