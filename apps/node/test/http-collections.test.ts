@@ -128,7 +128,7 @@ describe('REST v2 collections/create', () => {
     const idx = await post(app, '/collections/create', { ...field({ fieldName: 'v', dataType: 'FloatVector', elementTypeParams: { dim: 2 } }), indexParams: [{ fieldName: 'w', metricType: 'L2' }] });
     expect(idx.json.code).toBe(1802);
     expect(idx.json.message).toMatch(/`w`/);
-    expect((await post(app, '/collections/create', { ...field({ fieldName: 'v', dataType: 'FloatVector', elementTypeParams: { dim: 2 } }), indexParams: [{ fieldName: 'v', indexType: 'IVF_PQ' }] })).json.code).toBe(3000);
+    expect((await post(app, '/collections/create', { ...field({ fieldName: 'v', dataType: 'FloatVector', elementTypeParams: { dim: 2 } }), indexParams: [{ fieldName: 'v', indexType: 'DISKANN' }] })).json.code).toBe(3000);
     expect((await post(app, '/collections/create', quick('c', 4, { params: { ttlSeconds: 60 } }))).json.code).toBe(3000);
     expect((await post(app, '/collections/create', quick('c', 4, { params: { consistencyLevel: 'Sometimes' } }))).json.code).toBe(1100);
     expect(service.calls).toEqual([]);

@@ -53,6 +53,16 @@ export function buildIndex(spec: IndexSpec, vectors: Float32Array, count: number
   return indexFactory(normalized.type).build(normalized, vectors, count, opts);
 }
 
+/**
+ * The fewest rows an index of `spec` can be trained on: IVF types need at least `nlist` rows
+ * (one per coarse centroid), IVF_PQ also `2^nbits` (one per codebook entry); FLAT and HNSW 0.
+ * Callers index smaller blocks by brute force instead (exact). `spec` must be validated.
+ */
+export function minRowsToBuild(spec: IndexSpec): number {
+  const nlist = spec.params.nlist ?? 0;
+  return spec.type === 'IVF_PQ' ? Math.max(nlist, 2 ** (spec.params.nbits ?? 8)) : spec.type.startsWith('IVF_') ? nlist : 0;
+}
+
 /** Decodes the header of an index file and validates its spec; a bad spec is reported as a corrupt file. */
 function openIndexFile(bytes: Uint8Array): { spec: IndexSpec; count: number; payload: Uint8Array } {
   const parts = decodeIndexFile(bytes);

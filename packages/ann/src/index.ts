@@ -9,7 +9,7 @@ export type {
   Bitset as BitsetView,
 } from './types.ts';
 export { Bitset } from './bitset.ts';
-export { buildIndex, loadIndex, loadIndexAsync, validateIndexSpec, validateSearchParams } from './api.ts';
+export { buildIndex, loadIndex, loadIndexAsync, minRowsToBuild, validateIndexSpec, validateSearchParams } from './api.ts';
 export { InlineIndexBuilder } from './builder.ts';
 export type { IndexBuilder } from './builder.ts';
 export { INDEX_TYPES } from './registry.ts';

@@ -148,7 +148,9 @@ function searchParams(meta: CollectionMeta, topk: number, raw: Record<string, un
   if ('radius' in raw || 'range_filter' in raw) throw notSupported('range search (radius, range_filter)');
   const spec = meta.index!.spec;
   const params: IndexSearchParams = {};
-  if (spec.type === 'HNSW' && raw.ef !== undefined) params.ef = typeof raw.ef === 'string' ? Number(raw.ef) : (raw.ef as number);
+  const num = (v: unknown) => (typeof v === 'string' ? Number(v) : (v as number));
+  if (spec.type === 'HNSW' && raw.ef !== undefined) params.ef = num(raw.ef);
+  if (spec.type.startsWith('IVF_') && raw.nprobe !== undefined) params.nprobe = num(raw.nprobe);
   validateSearchParams(spec, topk, params);
   return params;
 }

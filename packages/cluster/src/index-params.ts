@@ -6,7 +6,7 @@ import type { CollectionMeta, IndexMeta } from './catalog.ts';
 import type { IndexParamInput } from './service.ts';
 
 /** Index types a collection may use today. */
-export const SERVED_TYPES: readonly string[] = ['AUTOINDEX', 'FLAT', 'HNSW'];
+export const SERVED_TYPES: readonly string[] = ['AUTOINDEX', 'FLAT', 'HNSW', 'IVF_FLAT', 'IVF_SQ8', 'IVF_PQ'];
 
 /** Metrics a FloatVector index may use. */
 export const METRICS: readonly MetricType[] = ['L2', 'IP', 'COSINE'];
@@ -35,7 +35,7 @@ export function resolveIndexParams(meta: CollectionMeta, input: IndexParamInput)
   }
   const requested = input.indexType ?? 'AUTOINDEX';
   if (!SERVED_TYPES.includes(requested)) {
-    throw notSupported(`index type ${JSON.stringify(requested)} on a collection (served today: ${SERVED_TYPES.join(', ')}; the IVF family exists in @shoal/ann but is not yet wired to shards: small segments need brute force)`);
+    throw notSupported(`index type ${JSON.stringify(requested)} (supported: ${SERVED_TYPES.join(', ')})`);
   }
   const userParams = normalizeParams(input.params ?? {});
   const type = requested === 'AUTOINDEX' ? AUTOINDEX.type : requested;

@@ -59,7 +59,7 @@ describe('a single node end to end', () => {
     await expect(s.insert('c', bad)).rejects.toMatchObject({ code: 1100, message: expect.stringMatching(/row 1.*dimension 8.*length 3/) });
     await expect(s.insert('nope', rows)).rejects.toMatchObject({ code: 100 });
     await expect(s.insert('c', [{ ...rows[0], tag: 'x' }])).rejects.toBeInstanceOf(ShoalError);
-    await expect(s.createIndex('c', [{ fieldName: 'vec', metricType: 'L2', indexType: 'IVF_FLAT' as 'FLAT', params: { nlist: 8 } }])).rejects.toMatchObject({ code: 3000 });
+    await expect(s.createIndex('c', [{ fieldName: 'vec', metricType: 'L2', indexType: 'DISKANN' as 'FLAT' }])).rejects.toMatchObject({ code: 3000 });
     await expect(s.createIndex('c', [{ fieldName: 'tag', metricType: 'L2', indexType: 'FLAT' }])).rejects.toMatchObject({ code: 3000 });
     await expect(s.createIndex('c', [{ fieldName: 'vec', metricType: 'L2', indexType: 'HNSW', params: { M: 1 } }])).rejects.toMatchObject({ code: 1100, message: expect.stringMatching(/M.*\[2, 2048\]/) });
     await s.createIndex('c', [{ fieldName: 'vec', metricType: 'L2', indexType: 'FLAT' }]);

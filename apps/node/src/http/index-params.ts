@@ -13,9 +13,9 @@ export const SUPPORTED_METRICS = ['L2', 'IP', 'COSINE'] as const;
 const MILVUS_ONLY_METRICS = ['HAMMING', 'JACCARD', 'BM25', 'MHJACCARD', 'SUBSTRUCTURE', 'SUPERSTRUCTURE'];
 
 /** Index types Shoal accepts (`AUTOINDEX` = Shoal's choice, see docs/api.md). */
-export const SUPPORTED_INDEX_TYPES = ['AUTOINDEX', 'FLAT', 'HNSW'] as const;
+export const SUPPORTED_INDEX_TYPES = ['AUTOINDEX', 'FLAT', 'HNSW', 'IVF_FLAT', 'IVF_SQ8', 'IVF_PQ'] as const;
 /** Milvus index types that Shoal does not implement yet (answered with 3000, not 1100). */
-const MILVUS_ONLY_INDEX_TYPES = ['IVF_FLAT', 'IVF_SQ8', 'IVF_PQ', 'IVF_RABITQ', 'SCANN', 'DISKANN',
+const MILVUS_ONLY_INDEX_TYPES = ['IVF_RABITQ', 'SCANN', 'DISKANN',
   'HNSW_SQ', 'HNSW_PQ', 'HNSW_PRQ', 'GPU_BRUTE_FORCE', 'GPU_IVF_FLAT', 'GPU_IVF_PQ', 'GPU_CAGRA',
   'BIN_FLAT', 'BIN_IVF_FLAT', 'SPARSE_INVERTED_INDEX', 'SPARSE_WAND', 'INVERTED', 'STL_SORT', 'TRIE',
   'BITMAP', 'NGRAM', 'RTREE'];

@@ -1,4 +1,4 @@
-import { loadIndexAsync } from '@shoal/ann';
+import { loadIndexAsync, minRowsToBuild } from '@shoal/ann';
 import type { IndexSpec, VectorIndex } from '@shoal/ann';
 import { vectorField } from '../schema/build.ts';
 import type { SealedSegment } from '../segment/sealed.ts';
@@ -27,6 +27,11 @@ export class SegmentIndexes {
   private readonly sealed: () => SealedSegment[];
   /** Segments whose index file for the current spec is in the object store (built earlier or now). */
   private readonly built = new Set<number>();
+  /**
+   * Segments too small to train the current index on (fewer rows than `minRowsToBuild`, e.g. an
+   * IVF index's `nlist`): they are searched exactly by brute force and count as indexed.
+   */
+  private readonly exact = new Set<number>();
   private readonly inFlight = new Map<number, Promise<void>>();
   private spec: IndexSpec | null;
   private failReason = '';
@@ -46,6 +51,8 @@ export class SegmentIndexes {
    */
   async scanBuilt(): Promise<void> {
     if (!this.spec) return;
+    const min = minRowsToBuild(this.spec);
+    for (const seg of this.persisted()) if (seg.numRows < min) this.exact.add(seg.id);
     const found = await Promise.all(this.persisted().map(async (seg) => ((await this.opts.store.exists(this.key(seg))) ? seg.id : -1)));
     for (const id of found) if (id >= 0) this.built.add(id);
   }
@@ -69,6 +76,7 @@ export class SegmentIndexes {
     const spec = this.opts.index;
     if (!(spec && this.spec && sameSpec(spec, this.spec))) {
       this.built.clear();
+      this.exact.clear();
       this.failReason = '';
     }
     this.spec = spec;
@@ -102,8 +110,8 @@ export class SegmentIndexes {
     let totalRows = 0;
     for (const seg of this.sealed()) {
       totalRows += seg.numRows;
-      if (this.built.has(seg.id)) indexedRows += seg.numRows;
-      if (seg.index) loadedRows += seg.numRows;
+      if (this.built.has(seg.id) || this.exact.has(seg.id)) indexedRows += seg.numRows;
+      if (seg.index || (this.opts.loaded && this.exact.has(seg.id))) loadedRows += seg.numRows;
     }
     return { indexedRows, loadedRows, totalRows, failReason: this.failReason };
   }
@@ -133,7 +141,7 @@ export class SegmentIndexes {
     if (running) return running.then(() => this.ensure(seg, build));
     const spec = this.opts.index;
     if (this.closed || !spec || !seg.persisted) return Promise.resolve();
-    if (this.opts.loaded ? seg.index !== null : this.built.has(seg.id)) return Promise.resolve();
+    if (this.exact.has(seg.id) || (this.opts.loaded ? seg.index !== null : this.built.has(seg.id))) return Promise.resolve();
     const task = this.loadOrBuild(seg, spec, build)
       .catch((err: unknown) => {
         this.failReason = `segment ${seg.id}: ${err instanceof Error ? err.message : String(err)}`;
@@ -145,6 +153,11 @@ export class SegmentIndexes {
   }
 
   private async loadOrBuild(seg: SealedSegment, spec: IndexSpec, build: boolean): Promise<void> {
+    if (seg.numRows < minRowsToBuild(spec)) {
+      this.exact.add(seg.id);
+      seg.index = null;
+      return;
+    }
     const { store } = this.opts;
     const key = this.key(seg);
     let index: VectorIndex | null = null;
