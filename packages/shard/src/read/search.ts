@@ -39,7 +39,8 @@ const flatCache = new WeakMap<Segment, { rows: number; index: VectorIndex }>();
 /**
  * Searches every segment for the `topk` best visible rows passing the filter, per query, and
  * merges them (best first). Sealed segments with an index of the same metric use it (with the
- * filter bitset); other segments are searched exactly by brute force (DESIGN.md, "Data plane").
+ * filter bitset) unless at most {@link EXACT_SCAN_FRACTION} of their rows pass; other segments,
+ * and selective filters, are searched exactly by brute force (DESIGN.md, "Data plane").
  * @returns `nq` lists of at most `topk` hits.
  */
 export function searchSegments(segments: readonly Segment[], plan: SearchPlan): RowHit[][] {
@@ -48,8 +49,9 @@ export function searchSegments(segments: readonly Segment[], plan: SearchPlan): 
     if (seg.numRows === 0) continue;
     const rows = passingRows(seg, plan);
     if (rows.count() === 0) continue;
-    const index = segmentIndex(seg, plan);
-    const res = index.search(plan.queries, plan.nq, plan.topk, index === seg.index ? plan.params : {}, rows);
+    const passing = rows.count();
+    const index = segmentIndex(seg, plan, passing);
+    const res = index.search(plan.queries, plan.nq, plan.topk, index === seg.index ? plan.params : {}, passing === seg.numRows ? undefined : rows);
     for (let q = 0; q < plan.nq; q++) {
       const out = perQuery[q];
       for (let j = 0; j < res.k; j++) {
@@ -62,8 +64,16 @@ export function searchSegments(segments: readonly Segment[], plan: SearchPlan): 
   return perQuery.map((hits) => sortHits(plan.metric, hits).slice(0, plan.topk));
 }
 
-function segmentIndex(seg: Segment, plan: SearchPlan): VectorIndex {
-  if (seg.index && seg.index.spec.metric === plan.metric) return seg.index;
+/**
+ * Fraction of a segment's rows at or below which a filtered search scans the passing rows exactly
+ * instead of searching the index: graph and list searches lose recall when few rows pass (the
+ * well-known weakness of filtered ANN search), while an exact scan of that many rows is cheap.
+ */
+export const EXACT_SCAN_FRACTION = 0.02;
+
+/** The index to search `seg` with: its ANN index, unless absent, of another metric, or the filter is selective. */
+function segmentIndex(seg: Segment, plan: SearchPlan, passing: number): VectorIndex {
+  if (seg.index && seg.index.spec.metric === plan.metric && passing > EXACT_SCAN_FRACTION * seg.numRows) return seg.index;
   const cached = flatCache.get(seg);
   if (cached && cached.rows === seg.numRows && cached.index.spec.metric === plan.metric) return cached.index;
   const dim = plan.vectorField.dim!;
