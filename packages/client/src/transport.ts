@@ -32,7 +32,7 @@ export interface TransportOptions {
   token?: string;
   /** Time limit of one attempt on one peer, ms (default 60,000). */
   timeoutMs?: number;
-  /** HTTP and clock (default: the global `fetch` and `performance.now()`); tests may inject their own. */
+  /** HTTP and clock (default: `realPlatform`, the global fetch and monotonic clock); tests may inject their own. */
   platform?: ClientPlatform;
 }
 
