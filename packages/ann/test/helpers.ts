@@ -1,3 +1,4 @@
+import { ShoalError } from '@shoal/actors';
 /**
  * Test helpers of @shoal/ann: a seeded PRNG for bulk data, the benchmark datasets, a naive exact
  * top-k reference and a result checker that tolerates reordering among (near-)equal scores.
@@ -122,4 +123,17 @@ export function expectExactTopK(res: SearchResult, metric: MetricType, base: Flo
       if (!close(score, ref[q][i])) expect.fail(`query ${q} rank ${i}: score ${score}, exact rank-${i} score ${ref[q][i]}`);
     }
   }
+}
+
+/** Asserts that `fn` throws a `ShoalError` with `code` and a message matching `pattern`. */
+export function rejects(fn: () => unknown, code: number, pattern: RegExp): void {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ShoalError);
+    expect((err as ShoalError).code).toBe(code);
+    expect((err as Error).message).toMatch(pattern);
+    return;
+  }
+  expect.fail('expected a ShoalError');
 }

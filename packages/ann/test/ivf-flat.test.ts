@@ -1,12 +1,13 @@
 import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, ShoalError } from '@shoal/actors';
+import { ErrorCode } from '@shoal/actors';
 import { Bitset, buildIndex, loadIndex, validateIndexSpec, validateSearchParams } from '../src/index.ts';
 import type { IndexSpec, MetricType } from '../src/index.ts';
 import { IvfFlatIndex } from '../src/ivf-flat.ts';
 import { PayloadReader } from '../src/payload.ts';
 import { randomVectors, recallAtK } from './helpers.ts';
+import { rejects } from './helpers.ts';
 
 const METRICS: MetricType[] = ['L2', 'IP', 'COSINE'];
 
@@ -28,18 +29,6 @@ const problem = fc
       pass: fc.option(fc.array(fc.boolean(), { minLength: n, maxLength: n }), { nil: undefined }),
     }),
   );
-
-function rejects(fn: () => unknown, code: number, pattern: RegExp): void {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ShoalError);
-    expect((err as ShoalError).code).toBe(code);
-    expect((err as Error).message).toMatch(pattern);
-    return;
-  }
-  expect.fail('expected a ShoalError');
-}
 
 const spec = (metric: MetricType, params: Record<string, unknown>, dim = 8): IndexSpec => ({ type: 'IVF_FLAT', metric, dim, params: params as IndexSpec['params'] });
 

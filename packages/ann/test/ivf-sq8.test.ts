@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, ShoalError } from '@shoal/actors';
+import { ErrorCode } from '@shoal/actors';
 import { Bitset, buildIndex, IvfSq8Index, loadIndex, validateIndexSpec, validateSearchParams } from '../src/index.ts';
 import type { IndexSpec, MetricType } from '../src/index.ts';
 import { encodeSq8, trainSq8 } from '../src/sq8.ts';
 import { randomVectors, recallAtK } from './helpers.ts';
+import { rejects } from './helpers.ts';
 
 const METRICS: MetricType[] = ['L2', 'IP', 'COSINE'];
 const DIM = 16;
@@ -12,18 +13,6 @@ const N = 2000;
 const base = randomVectors(N, DIM, 31);
 const queries = randomVectors(40, DIM, 32);
 const spec = (metric: MetricType, params: Record<string, unknown>): IndexSpec => ({ type: 'IVF_SQ8', metric, dim: DIM, params: params as IndexSpec['params'] });
-
-function rejects(fn: () => unknown, code: number, pattern: RegExp): void {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ShoalError);
-    expect((err as ShoalError).code).toBe(code);
-    expect((err as Error).message).toMatch(pattern);
-    return;
-  }
-  expect.fail('expected a ShoalError');
-}
 
 describe('SQ8 quantizer', () => {
   it('decodes every training value within half a step, and clamps values outside the range', () => {

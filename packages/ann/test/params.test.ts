@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, ShoalError } from '@shoal/actors';
+import { ErrorCode } from '@shoal/actors';
 import { buildIndex, validateIndexSpec, validateSearchParams } from '../src/index.ts';
 import type { IndexSpec } from '../src/index.ts';
-
-function rejects(fn: () => unknown, code: number, pattern: RegExp): void {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ShoalError);
-    expect((err as ShoalError).code).toBe(code);
-    expect((err as Error).message).toMatch(pattern);
-    return;
-  }
-  expect.fail('expected a ShoalError');
-}
+import { rejects } from './helpers.ts';
 
 const hnsw = (params: Record<string, unknown>): IndexSpec => ({ type: 'HNSW', metric: 'L2', dim: 8, params: params as IndexSpec['params'] });
 const P = ErrorCode.ParameterInvalid;
