@@ -32,3 +32,6 @@ export { parseFvecs, parseIvecs } from './fvecs.ts';
 export type { VecsFile } from './fvecs.ts';
 export { INDEX_MAGIC, INDEX_FORMAT_VERSION } from './format.ts';
 export { MAX_DIM } from './params.ts';
+export { smallerIsBetter, betterScore } from './metric.ts';
+export { resolveRange, keyInRange } from './range.ts';
+export type { RangeWindow } from './range.ts';

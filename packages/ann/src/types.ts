@@ -34,6 +34,10 @@ export interface IndexBuildParams {
 export interface IndexSearchParams {
   ef?: number;
   nprobe?: number;
+  /** Range search (every index type): the far bound of the score window, see `range.ts`. */
+  radius?: number;
+  /** Range search: the near bound of the score window (needs `radius`), see `range.ts`. */
+  range_filter?: number;
 }
 
 /** What to build: type, metric and parameters for vectors of `dim` float32s. */

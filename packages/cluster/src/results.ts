@@ -1,4 +1,5 @@
 import { ErrorCode, ShoalError, invalidParameter } from '@shoal/actors';
+import { smallerIsBetter } from '@shoal/ann';
 import type { MetricType } from '@shoal/ann';
 import type { CollectionSchema } from '@shoal/shard';
 import type { SearchHit } from './service.ts';
@@ -24,8 +25,8 @@ export function resolveOutputFields(schema: CollectionSchema, requested: unknown
   return [...names];
 }
 
-/** Sorts hits best first under `metric` (L2 ascending, IP/COSINE descending); ties by primary key. */
+/** Sorts hits best first under `metric` (distances ascending, similarities descending: `smallerIsBetter`); ties by primary key. */
 export function sortHits(metric: MetricType, hits: SearchHit[]): SearchHit[] {
-  const sign = metric === 'L2' ? 1 : -1;
+  const sign = smallerIsBetter(metric) ? 1 : -1;
   return hits.sort((a, b) => sign * (a.distance - b.distance) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

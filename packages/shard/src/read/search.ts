@@ -1,4 +1,4 @@
-import { buildIndex } from '@shoal/ann';
+import { buildIndex, smallerIsBetter } from '@shoal/ann';
 import type { IndexSearchParams, MetricType, VectorIndex } from '@shoal/ann';
 import type { Segment } from '../segment/segment.ts';
 import type { FieldSchema } from '../schema/types.ts';
@@ -24,14 +24,9 @@ export interface SearchPlan extends ReadScope {
   params: IndexSearchParams;
 }
 
-/** True if score `a` is better than `b` under `metric` (L2: smaller; IP/COSINE: larger). */
-export function better(metric: MetricType, a: number, b: number): boolean {
-  return metric === 'L2' ? a < b : a > b;
-}
-
-/** Sorts hits best first under `metric`. */
+/** Sorts hits best first under `metric` (distances ascending, similarities descending). */
 export function sortHits(metric: MetricType, hits: RowHit[]): RowHit[] {
-  return hits.sort(metric === 'L2' ? (a, b) => a.score - b.score : (a, b) => b.score - a.score);
+  return hits.sort(smallerIsBetter(metric) ? (a, b) => a.score - b.score : (a, b) => b.score - a.score);
 }
 
 const flatCache = new WeakMap<Segment, { rows: number; index: VectorIndex }>();
