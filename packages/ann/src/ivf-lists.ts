@@ -65,13 +65,32 @@ export function buildInvertedLists(type: IndexType, rows: Float32Array, count: n
   if (count < nlist) throw invalidParameter(`${type} build needs at least nlist=${nlist} rows to train its coarse quantizer, got ${count} rows; lower nlist or index more rows`);
   const { centroids } = kmeans(rows, count, dim, nlist, { seed, metric });
   const { assign } = assignNearest(rows, count, dim, centroids, nlist, metric);
+  const { offsets, rowIds } = groupByList(assign, nlist);
+  return { lists: { nlist, dim, metric, centroids, offsets, rowIds }, assign };
+}
+
+/**
+ * Groups rows by list (a counting sort): given `assign` (the list number of each row, in [0, nlist)),
+ * returns `offsets` (`nlist + 1` ascending positions) and `rowIds` (the rows, list by list,
+ * ascending within a list).
+ */
+export function groupByList(assign: Int32Array, nlist: number): { offsets: Int32Array; rowIds: Int32Array } {
+  const count = assign.length;
   const offsets = new Int32Array(nlist + 1);
   for (let r = 0; r < count; r++) offsets[assign[r] + 1]++;
   for (let l = 0; l < nlist; l++) offsets[l + 1] += offsets[l];
   const fill = offsets.slice(0, nlist);
   const rowIds = new Int32Array(count);
   for (let r = 0; r < count; r++) rowIds[fill[assign[r]]++] = r;
-  return { lists: { nlist, dim, metric, centroids, offsets, rowIds }, assign };
+  return { offsets, rowIds };
+}
+
+/** True if `offsets` ascend from 0 to `count` over `nlist` lists and every row id lies in [0, count). */
+export function listsConsistent(offsets: Int32Array, rowIds: Int32Array, nlist: number, count: number): boolean {
+  let ok = offsets[0] === 0 && offsets[nlist] === count;
+  for (let l = 0; ok && l < nlist; l++) ok = offsets[l] <= offsets[l + 1];
+  for (let i = 0; ok && i < count; i++) ok = rowIds[i] >= 0 && rowIds[i] < count;
+  return ok;
 }
 
 /** The payload parts of `lists` (see the module comment). */
@@ -88,10 +107,7 @@ export function readLists(reader: PayloadReader, spec: IndexSpec, count: number)
   const centroids = reader.f32(nlist * spec.dim);
   const offsets = reader.i32(nlist + 1);
   const rowIds = reader.i32(count);
-  let ok = offsets[0] === 0 && offsets[nlist] === count;
-  for (let l = 0; ok && l < nlist; l++) ok = offsets[l] <= offsets[l + 1];
-  for (let i = 0; ok && i < count; i++) ok = rowIds[i] >= 0 && rowIds[i] < count;
-  if (!ok) throw new ShoalError(ErrorCode.IoFailed, `${spec.type} index payload holds inconsistent inverted lists for ${count} rows and nlist=${nlist}`);
+  if (!listsConsistent(offsets, rowIds, nlist, count)) throw new ShoalError(ErrorCode.IoFailed, `${spec.type} index payload holds inconsistent inverted lists for ${count} rows and nlist=${nlist}`);
   return { nlist, dim: spec.dim, metric: coarseMetric(spec.metric), centroids, offsets, rowIds };
 }
 
