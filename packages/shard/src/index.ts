@@ -6,6 +6,7 @@
 export * from './schema/types.ts';
 export * from './schema/build.ts';
 export * from './schema/rows.ts';
+export * from './schema/vector.ts';
 export * from './expr/index.ts';
 export type { Segment } from './segment/segment.ts';
 export type { RowHit, SearchPlan } from './read/search.ts';
@@ -13,6 +14,7 @@ export type { RowRef } from './read/query.ts';
 export type { ReadScope } from './read/snapshot.ts';
 export { Shard, DEFAULT_SEGMENT_MAX_BYTES, DEFAULT_SEGMENT_MAX_ROWS } from './shard/shard.ts';
 export type { ShardOptions } from './shard/shard.ts';
+export type { SegmentMemory } from './shard/memory.ts';
 export { openShard } from './shard/open.ts';
 export type { ObjectStore } from './storage/object-store.ts';
 export { LocalObjectStore } from './storage/local-object-store.ts';

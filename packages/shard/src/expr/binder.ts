@@ -145,7 +145,7 @@ class Binder {
     }
     switch (field.dataType) {
       case 'JSON': throw notSupported(`filtering on the JSON field "${name}" (column ${column})`);
-      case 'FloatVector': return fail(`field "${name}" at column ${column} is a FloatVector field, which a filter cannot read; filter on scalar fields`);
+      case 'FloatVector': case 'BinaryVector': return fail(`field "${name}" at column ${column} is a ${field.dataType} field, which a filter cannot read; filter on scalar fields`);
       default: return field.dataType;
     }
   }

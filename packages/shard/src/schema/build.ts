@@ -1,5 +1,6 @@
 import { ErrorCode, ShoalError, invalidParameter, notSupported } from '@shoal/actors';
 import type { CollectionSchema, DataType, FieldSchema } from './types.ts';
+import { isVectorType } from './vector.ts';
 
 /** A field definition before the collection exists (no field id yet). Names as in {@link FieldSchema}. */
 export interface FieldInput {
@@ -14,12 +15,17 @@ export interface FieldInput {
 }
 
 /** The data types a field may have, for error messages. */
-export const DATA_TYPES: readonly DataType[] = ['Bool', 'Int8', 'Int16', 'Int32', 'Int64', 'Float', 'Double', 'VarChar', 'JSON', 'FloatVector'];
+export const DATA_TYPES: readonly DataType[] = ['Bool', 'Int8', 'Int16', 'Int32', 'Int64', 'Float', 'Double', 'VarChar', 'JSON', 'FloatVector', 'BinaryVector'];
 
-/** Limits from Milvus's documentation ("Limits"): names, dimension, VarChar length, field count. */
+/**
+ * Limits from Milvus's documentation ("Limits"): names, dimension, VarChar length, field count.
+ * A BinaryVector's dimension is in bits: a multiple of 8 in [minBinaryDim, maxDim] (Milvus's
+ * `proxy.maxDimension` applies to the bit count).
+ */
 export const LIMITS = {
   nameMaxLength: 255,
   minDim: 2,
+  minBinaryDim: 8,
   maxDim: 32_768,
   maxVarCharLength: 65_535,
   maxFields: 64,
@@ -44,14 +50,15 @@ export function validateName(kind: string, name: unknown): string {
 /**
  * Builds and validates a collection schema, assigning field ids 100, 101, … in order (as Milvus does).
  * Rules: exactly one primary key of type Int64 or VarChar; `autoId` only on the primary key;
- * exactly one FloatVector field with dim in [2, 32768]; VarChar needs `maxLength` in [1, 65535];
+ * exactly one vector field: a FloatVector with dim in [2, 32768] or a BinaryVector with dim (bits)
+ * a multiple of 8 in [8, 32768]; VarChar needs `maxLength` in [1, 65535];
  * unique field names. Partition-key fields are not supported yet (clear error).
  * @throws ShoalError CollectionIllegalSchema / ParameterInvalid with what was wrong and where.
  */
 export function buildSchema(name: string, description: string, fields: FieldInput[], enableDynamicField: boolean): CollectionSchema {
   validateName('collection', name);
   if (enableDynamicField) throw notSupported('the dynamic field (enableDynamicField: true)');
-  if (!Array.isArray(fields) || fields.length === 0) throw illegal(`collection "${name}" needs fields: a primary key and a FloatVector field`);
+  if (!Array.isArray(fields) || fields.length === 0) throw illegal(`collection "${name}" needs fields: a primary key and a vector field (FloatVector or BinaryVector)`);
   if (fields.length > LIMITS.maxFields) throw illegal(`collection "${name}" has ${fields.length} fields; at most ${LIMITS.maxFields} are allowed`);
   const seen = new Set<string>();
   const out: FieldSchema[] = fields.map((f, i) => {
@@ -80,6 +87,12 @@ export function buildSchema(name: string, description: string, fields: FieldInpu
       }
       field.dim = f.dim;
     }
+    if (f.dataType === 'BinaryVector') {
+      if (!Number.isInteger(f.dim) || f.dim! < LIMITS.minBinaryDim || f.dim! > LIMITS.maxDim || f.dim! % 8 !== 0) {
+        throw illegal(`${where}: BinaryVector needs dim (in bits) a multiple of 8 in [${LIMITS.minBinaryDim}, ${LIMITS.maxDim}], got ${f.dim}`);
+      }
+      field.dim = f.dim;
+    }
     if (field.autoId && !field.isPrimaryKey) throw illegal(`${where}: autoId is only allowed on the primary key field`);
     if (f.isPartitionKey) throw notSupported(`partition-key fields (${where})`);
     return field;
@@ -90,10 +103,10 @@ export function buildSchema(name: string, description: string, fields: FieldInpu
     throw illegal(`primary key "${pks[0].name}" must be Int64 or VarChar, got ${pks[0].dataType}`);
   }
   if (pks[0].autoId && pks[0].dataType !== 'Int64') throw illegal(`autoId needs an Int64 primary key; "${pks[0].name}" is ${pks[0].dataType}`);
-  const vectors = out.filter((f) => f.dataType === 'FloatVector');
+  const vectors = out.filter((f) => isVectorType(f.dataType));
   if (vectors.length !== 1) {
     throw vectors.length === 0
-      ? illegal(`collection "${name}" needs a FloatVector field`)
+      ? illegal(`collection "${name}" needs a vector field (FloatVector or BinaryVector)`)
       : notSupported(`more than one vector field per collection (found ${vectors.length})`);
   }
   return { name, description, fields: out, enableDynamicField: false };
@@ -104,9 +117,9 @@ export function primaryField(schema: CollectionSchema): FieldSchema {
   return schema.fields.find((f) => f.isPrimaryKey)!;
 }
 
-/** The (single) FloatVector field of a schema. */
+/** The (single) vector field of a schema (FloatVector or BinaryVector). */
 export function vectorField(schema: CollectionSchema): FieldSchema {
-  return schema.fields.find((f) => f.dataType === 'FloatVector')!;
+  return schema.fields.find((f) => isVectorType(f.dataType))!;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { invalidParameter } from '@shoal/actors';
 import type { CollectionSchema, Column, ColumnBatch, FieldSchema, PrimaryKey } from './types.ts';
+import { columnWidth, writeBinaryVector } from './vector.ts';
 
 const INT_RANGES = {
   Int8: [-128, 127],
@@ -18,7 +19,9 @@ const utf8 = new TextEncoder();
  * Value rules: Bool `boolean`; Int8/16/32 integers in range; Int64 a safe-integer `number`, a
  * `bigint` or a decimal string, within int64; Float/Double finite numbers (Float is stored as
  * float32); VarChar a string of at most `maxLength` UTF-8 bytes; JSON any JSON value;
- * FloatVector an array (or `Float32Array`) of exactly `dim` finite numbers.
+ * FloatVector an array (or `Float32Array`) of exactly `dim` finite numbers; BinaryVector an array
+ * (or `Uint8Array`) of exactly `dim / 8` integers in [0, 255], or a base64 string of `dim / 8` bytes
+ * (what Milvus's REST API accepts, see vector.ts).
  * Fields with `autoId` must be absent (the caller fills them in).
  *
  * @param rows the rows; at least one.
@@ -67,6 +70,7 @@ export function allocColumn(f: FieldSchema, n: number): Column {
     case 'VarChar': return new Array<string>(n);
     case 'JSON': return new Array<unknown>(n);
     case 'FloatVector': return new Float32Array(n * f.dim!);
+    case 'BinaryVector': return new Uint8Array(n * columnWidth(f));
   }
 }
 
@@ -112,6 +116,12 @@ function setValue(col: Column, f: FieldSchema, i: number, v: unknown, r: number)
         if (typeof x !== 'number' || !Number.isFinite(x)) throw invalidParameter(`row ${r}: vector field "${f.name}" element ${d} is ${describe(x)}; expected a finite number`);
         out[base + d] = x;
       }
+      return;
+    }
+    case 'BinaryVector': {
+      const bytes = columnWidth(f);
+      const problem = writeBinaryVector(v, bytes, col as Uint8Array, i * bytes);
+      if (problem !== undefined) throw invalidParameter(`row ${r}: binary vector field "${f.name}" ${problem}`);
       return;
     }
   }
@@ -168,7 +178,8 @@ export function describe(v: unknown): string {
 /**
  * Reads the value of row `i` of a column as a client value: Int64 → `bigint`, Bool → `boolean`,
  * FloatVector → a `Float32Array` copy of `dim` values (so that API layers can print float32s in
- * their shortest form, as Milvus does), others as stored.
+ * their shortest form, as Milvus does), BinaryVector → a `Uint8Array` copy of its `dim / 8` bytes
+ * (the only `Uint8Array` a row value can be), others as stored.
  */
 export function readValue(f: FieldSchema, col: Column, i: number): unknown {
   switch (f.dataType) {
@@ -176,6 +187,10 @@ export function readValue(f: FieldSchema, col: Column, i: number): unknown {
     case 'FloatVector': {
       const dim = f.dim!;
       return (col as Float32Array).slice(i * dim, (i + 1) * dim);
+    }
+    case 'BinaryVector': {
+      const bytes = columnWidth(f);
+      return (col as Uint8Array).slice(i * bytes, (i + 1) * bytes);
     }
     default: return (col as ArrayLike<unknown>)[i];
   }

@@ -1,5 +1,6 @@
 import type { VectorIndex } from '@shoal/ann';
 import { allocColumn } from '../schema/rows.ts';
+import { columnWidth } from '../schema/vector.ts';
 import type { CollectionSchema, Column, ColumnBatch, FieldSchema } from '../schema/types.ts';
 import type { Segment } from './segment.ts';
 
@@ -52,8 +53,7 @@ export class GrowingSegment implements Segment {
     const c = this.cols[fieldName];
     if (Array.isArray(c)) return c;
     const f = this.schema.fields.find((x) => x.name === fieldName)!;
-    const width = f.dataType === 'FloatVector' ? f.dim! : 1;
-    return (c as Typed).subarray(0, this.n * width);
+    return (c as Typed).subarray(0, this.n * columnWidth(f));
   }
 
   /**
@@ -74,7 +74,7 @@ export class GrowingSegment implements Segment {
           this.varBytes += valueBytes(v);
         }
       } else {
-        const width = f.dataType === 'FloatVector' ? f.dim! : 1;
+        const width = columnWidth(f);
         copyInto(dst as Typed, src as Typed, start * width, m * width);
       }
     }
@@ -96,7 +96,7 @@ export class GrowingSegment implements Segment {
     for (const f of this.schema.fields) {
       const c = this.cols[f.name];
       if (Array.isArray(c)) bytes += this.n * 32;
-      else bytes += (c as Typed).BYTES_PER_ELEMENT * (f.dataType === 'FloatVector' ? f.dim! : 1) * this.n;
+      else bytes += (c as Typed).BYTES_PER_ELEMENT * columnWidth(f) * this.n;
     }
     return bytes;
   }

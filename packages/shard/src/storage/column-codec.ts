@@ -6,6 +6,8 @@
  * - Bool: one byte per row (0 or 1). Int8/Int16/Int32/Int64/Float/Double: the values as raw
  *   little-endian bytes (1, 2, 4, 8, 4, 8 bytes per row).
  * - FloatVector: raw little-endian float32, `numRows × dim`, row-major.
+ * - BinaryVector: the packed bits as stored in memory, `numRows × dim / 8` bytes, row-major
+ *   (`dim` in bits).
  * - VarChar: offsets + UTF-8 bytes (`utf8-rows.ts`).
  * - JSON: offsets + UTF-8 JSON text per row (`utf8-rows.ts`, `json-text.ts`; Int64 exact).
  *
@@ -29,14 +31,15 @@ interface FixedCtor {
 /** The in-memory array type of each fixed-width data type (schema/types.ts, `Column`). */
 const FIXED: Record<FixedType, FixedCtor> = {
   Bool: Uint8Array, Int8: Int8Array, Int16: Int16Array, Int32: Int32Array, Int64: BigInt64Array,
-  Float: Float32Array, Double: Float64Array, FloatVector: Float32Array,
+  Float: Float32Array, Double: Float64Array, FloatVector: Float32Array, BinaryVector: Uint8Array,
 };
 
 /** True on little-endian hosts (every platform Node supports in practice: x64, arm64). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
- * Encodes `column` (the `Column` shape of `dataType` over `numRows` rows; vectors `numRows × dim`).
+ * Encodes `column` (the `Column` shape of `dataType` over `numRows` rows; vectors `numRows × dim`
+ * floats or `numRows × dim / 8` bytes).
  * For fixed-width types the result is a view of the column's own memory (no copy): do not modify
  * the column while the bytes are in use. Variable-length types produce a new buffer.
  * @throws ShoalError `ParameterInvalid` if the column has the wrong array type or length, a Bool
@@ -54,9 +57,9 @@ export function encodeColumn(dataType: DataType, column: Column, numRows: number
   const ctor = FIXED[dataType];
   if (!(column instanceof ctor)) throw invalidParameter(`${dataType} column must be a ${ctor.name}, got ${describe(column)}`);
   const values = column as FixedArray;
-  if (dataType === 'FloatVector') {
+  if (dataType === 'FloatVector' || dataType === 'BinaryVector') {
     if (numRows === 0 ? values.length !== 0 : values.length % numRows !== 0 || values.length === 0) {
-      throw invalidParameter(`FloatVector column of ${values.length} floats is not numRows × dim for ${numRows} rows`);
+      throw invalidParameter(`${dataType} column of ${values.length} ${dataType === 'FloatVector' ? 'floats' : 'bytes'} is not a whole number of vectors for ${numRows} rows`);
     }
   } else if (values.length !== numRows) {
     throw invalidParameter(`${dataType} column has ${values.length} values for ${numRows} rows`);
@@ -67,10 +70,12 @@ export function encodeColumn(dataType: DataType, column: Column, numRows: number
 
 /**
  * Decodes a column written by {@link encodeColumn}. Fixed-width columns are views of `bytes` (no
- * copy) when `bytes` is aligned to the element size, else a copy; `dim` is required for
- * `FloatVector` (the result is a `Float32Array` of `numRows × dim`).
+ * copy) when `bytes` is aligned to the element size, else a copy; `dim` is required for vectors
+ * (FloatVector: a `Float32Array` of `numRows × dim`; BinaryVector, `dim` in bits: a `Uint8Array`
+ * of `numRows × dim / 8`).
  * @throws ShoalError `IoFailed` if the byte length does not match `numRows` (and `dim`), a Bool
- * byte is not 0/1, or the text is corrupt; `ParameterInvalid` for a missing or invalid `dim`.
+ * byte is not 0/1, or the text is corrupt; `ParameterInvalid` for a missing or invalid `dim`
+ * (for a BinaryVector, not a multiple of 8).
  */
 export function decodeColumn(dataType: DataType, bytes: Uint8Array, numRows: number, dim?: number): Column {
   checkRows(numRows);
@@ -89,6 +94,9 @@ export function decodeColumn(dataType: DataType, bytes: Uint8Array, numRows: num
   if (dataType === 'FloatVector') {
     if (dim === undefined || !Number.isSafeInteger(dim) || dim < 1) throw invalidParameter(`decoding a FloatVector column needs its dimension, a positive integer; got ${dim}`);
     count = numRows * dim;
+  } else if (dataType === 'BinaryVector') {
+    if (dim === undefined || !Number.isSafeInteger(dim) || dim < 8 || dim % 8 !== 0) throw invalidParameter(`decoding a BinaryVector column needs its dimension in bits, a positive multiple of 8; got ${dim}`);
+    count = numRows * (dim / 8);
   }
   const ctor = FIXED[dataType];
   const expected = count * ctor.BYTES_PER_ELEMENT;
