@@ -33,6 +33,11 @@ export class SegmentIndexes {
    */
   private readonly exact = new Set<number>();
   private readonly inFlight = new Map<number, Promise<void>>();
+  /**
+   * Rows indexed so far by each running build, as its builder last reported (`onProgress`);
+   * only intermediate reports are kept, so a segment counts in full only once its file is stored.
+   */
+  private readonly building = new Map<number, number>();
   private spec: IndexSpec | null;
   private failReason = '';
   private closed = false;
@@ -77,6 +82,7 @@ export class SegmentIndexes {
     if (!(spec && this.spec && sameSpec(spec, this.spec))) {
       this.built.clear();
       this.exact.clear();
+      this.building.clear();
       this.failReason = '';
     }
     this.spec = spec;
@@ -101,8 +107,11 @@ export class SegmentIndexes {
   }
 
   /**
-   * Progress over sealed segments, in rows: with an index file built (`indexedRows`), with the
-   * index loaded in memory (`loadedRows`), all (`totalRows`); and the last failure.
+   * Progress over sealed segments, in rows: indexed (`indexedRows`: rows of segments whose index
+   * file is built or that are searched exactly, plus the rows a running build has reported so
+   * far, so that a large segment's progress advances during its build), with the index loaded in
+   * memory (`loadedRows`), all (`totalRows`); and the last failure. `indexedRows` only grows while
+   * the spec stays the same, and equals `totalRows` only once every sealed segment's index is stored.
    */
   progress(): { indexedRows: number; loadedRows: number; totalRows: number; failReason: string } {
     let indexedRows = 0;
@@ -111,6 +120,7 @@ export class SegmentIndexes {
     for (const seg of this.sealed()) {
       totalRows += seg.numRows;
       if (this.built.has(seg.id) || this.exact.has(seg.id)) indexedRows += seg.numRows;
+      else indexedRows += this.building.get(seg.id) ?? 0;
       if (seg.index || (this.opts.loaded && this.exact.has(seg.id))) loadedRows += seg.numRows;
     }
     return { indexedRows, loadedRows, totalRows, failReason: this.failReason };
@@ -147,7 +157,10 @@ export class SegmentIndexes {
         this.failReason = `segment ${seg.id}: ${err instanceof Error ? err.message : String(err)}`;
         this.opts.onError?.(`index of segment ${seg.id}`, err);
       })
-      .finally(() => this.inFlight.delete(seg.id));
+      .finally(() => {
+        this.inFlight.delete(seg.id);
+        this.building.delete(seg.id);
+      });
     this.inFlight.set(seg.id, task);
     return task;
   }
@@ -178,7 +191,10 @@ export class SegmentIndexes {
     if (!index && !build) return;
     if (!index) {
       const vf = vectorField(this.opts.schema);
-      index = await this.opts.indexBuilder.build(spec, seg.column(vf.name) as Float32Array, seg.numRows, seg.id % 2 ** 31);
+      const onProgress = (indexedRows: number, totalRows: number): void => {
+        if (indexedRows < totalRows && this.opts.index === spec) this.building.set(seg.id, indexedRows);
+      };
+      index = await this.opts.indexBuilder.build(spec, seg.column(vf.name) as Float32Array, seg.numRows, seg.id % 2 ** 31, onProgress);
       if (this.opts.index !== spec) return; // the spec changed while building: drop the result
       await store.put(key, index.serialize());
     }

@@ -19,6 +19,8 @@ import type { WalRecord } from './wal-record.ts';
 import { DurabilityTracker } from './durability.ts';
 import { SegmentIndexes } from './segment-indexes.ts';
 import { Checkpointer } from './checkpoint.ts';
+import { segmentMemory } from './memory.ts';
+import type { SegmentMemory } from './memory.ts';
 
 /** Configuration of one shard replica. */
 export interface ShardOptions {
@@ -336,6 +338,11 @@ export class Shard {
   /** Index progress over sealed segments (rows with an index built, loaded, all); see `SegmentIndexes.progress`. */
   indexProgress(): { indexedRows: number; loadedRows: number; totalRows: number; failReason: string } {
     return this.indexes.progress();
+  }
+
+  /** Memory of each segment that has rows, oldest first (the growing one last); see {@link SegmentMemory}. */
+  memory(): SegmentMemory[] {
+    return this.allSegments().filter((s) => s.numRows > 0).map(segmentMemory);
   }
 
   /**

@@ -1,0 +1,101 @@
+import type { IndexType } from '@shoal/ann';
+import { vectorField } from '../schema/build.ts';
+import { GrowingSegment } from '../segment/growing.ts';
+import type { Segment } from '../segment/segment.ts';
+
+/**
+ * The memory one segment of a shard holds, in bytes (issue 3: "each index reports its memory in
+ * bytes, exposed per segment and per collection"). Reported by `Shard.memory()`, summed by
+ * `collections/get_stats`.
+ */
+export interface SegmentMemory {
+  /** Segment id (`shardNo × 2³² + n`, a safe integer). */
+  segmentId: number;
+  /** `Growing`: in memory, taking rows, searched by brute force; `Sealed`: immutable, indexed in the background. */
+  state: 'Growing' | 'Sealed';
+  /** Rows stored in the segment, deleted ones included (they stay until compaction). */
+  rows: number;
+  /** Rows of `rows` that are deleted. */
+  deletedRows: number;
+  /** Ids of the partitions that have rows in the segment, ascending. */
+  partitionIds: number[];
+  /**
+   * Bytes of the row data: every field's column plus the system columns (insert and delete
+   * timestamps, 8 bytes each per row; partition id, 4). Fixed-width columns exactly; VarChar and
+   * JSON values estimated by content (1 per UTF-16 code unit of a string or object key, 8 per
+   * number and per container entry) plus 32 per value — the rule of
+   * `GrowingSegment.estimatedBytes`, so a segment keeps its size when it is sealed.
+   */
+  rawBytes: number;
+  /** Bytes of `rawBytes` in the vector column (`rows × dim × 4` for FloatVector, `rows × dim / 8` for BinaryVector). */
+  rawVectorBytes: number;
+  /** Type of the ANN index loaded in memory for the segment; `null` when none is (growing, too small to index, released, not built yet). */
+  indexType: IndexType | null;
+  /** `VectorIndex.memoryBytes()` of that index (0 when none): what it holds besides the raw vectors. */
+  indexBytes: number;
+}
+
+/** What does not change once a segment is sealed: its data size and partitions. */
+interface Fixed { rawBytes: number; partitionIds: number[] }
+
+/** Sealed segments' fixed figures, computed once (their rows are immutable). */
+const sealedFixed = new WeakMap<Segment, Fixed>();
+
+/** The memory of one segment (see {@link SegmentMemory}); O(rows) for a growing one, O(1) for a sealed one after its first call. */
+export function segmentMemory(seg: Segment): SegmentMemory {
+  const fixed = seg instanceof GrowingSegment
+    ? { rawBytes: seg.estimatedBytes(), partitionIds: distinct(seg.partition) }
+    : cachedFixed(seg);
+  const vectors = seg.column(vectorField(seg.schema).name) as ArrayBufferView;
+  return {
+    segmentId: seg.id,
+    state: seg.sealed ? 'Sealed' : 'Growing',
+    rows: seg.numRows,
+    deletedRows: seg.deletedRows,
+    partitionIds: fixed.partitionIds,
+    rawBytes: fixed.rawBytes,
+    rawVectorBytes: vectors.byteLength,
+    indexType: seg.index ? seg.index.spec.type : null,
+    indexBytes: seg.index ? seg.index.memoryBytes() : 0,
+  };
+}
+
+function cachedFixed(seg: Segment): Fixed {
+  let f = sealedFixed.get(seg);
+  if (!f) {
+    f = { rawBytes: dataBytes(seg), partitionIds: distinct(seg.partition) };
+    sealedFixed.set(seg, f);
+  }
+  return f;
+}
+
+/** Row-data bytes by the rule documented on {@link SegmentMemory.rawBytes}. */
+function dataBytes(seg: Segment): number {
+  let bytes = seg.numRows * 20;
+  for (const f of seg.schema.fields) {
+    const c = seg.column(f.name);
+    if (Array.isArray(c)) {
+      bytes += c.length * 32;
+      for (const v of c) bytes += valueBytes(v);
+    } else {
+      bytes += (c as ArrayBufferView).byteLength;
+    }
+  }
+  return bytes;
+}
+
+/** Estimated content bytes of a VarChar or JSON value (as `GrowingSegment`'s estimate). */
+function valueBytes(v: unknown): number {
+  if (typeof v === 'string') return v.length;
+  if (v === null || typeof v !== 'object') return 8;
+  let bytes = 8;
+  if (Array.isArray(v)) for (const x of v) bytes += valueBytes(x);
+  else for (const [k, x] of Object.entries(v as object)) bytes += k.length + valueBytes(x);
+  return bytes;
+}
+
+function distinct(ids: Int32Array): number[] {
+  const seen = new Set<number>();
+  for (let i = 0; i < ids.length; i++) seen.add(ids[i]);
+  return [...seen].sort((a, b) => a - b);
+}
