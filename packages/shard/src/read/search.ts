@@ -1,4 +1,4 @@
-import { buildIndex, smallerIsBetter } from '@shoal/ann';
+import { buildIndex, planFilteredSearch, smallerIsBetter } from '@shoal/ann';
 import type { IndexSearchParams, MetricType, VectorIndex } from '@shoal/ann';
 import type { Segment } from '../segment/segment.ts';
 import type { FieldSchema } from '../schema/types.ts';
@@ -33,9 +33,11 @@ const flatCache = new WeakMap<Segment, { rows: number; index: VectorIndex }>();
 
 /**
  * Searches every segment for the `topk` best visible rows passing the filter, per query, and
- * merges them (best first). Sealed segments with an index of the same metric use it (with the
- * filter bitset) unless at most {@link EXACT_SCAN_FRACTION} of their rows pass; other segments,
- * and selective filters, are searched exactly by brute force (DESIGN.md, "Data plane").
+ * merges them (best first). Sealed segments with an index of the same metric use it with the
+ * filter bitset, as `planFilteredSearch` (@shoal/ann) decides — it widens IVF probes for filters
+ * and picks an exact scan of the passing rows where that keeps recall and costs less; other
+ * segments are searched exactly by brute force (DESIGN.md, "Data plane"). Every path gets the
+ * caller's parameters (FLAT ignores `ef`/`nprobe`; range-search bounds apply everywhere).
  * @returns `nq` lists of at most `topk` hits.
  */
 export function searchSegments(segments: readonly Segment[], plan: SearchPlan): RowHit[][] {
@@ -45,8 +47,8 @@ export function searchSegments(segments: readonly Segment[], plan: SearchPlan): 
     const rows = passingRows(seg, plan);
     if (rows.count() === 0) continue;
     const passing = rows.count();
-    const index = segmentIndex(seg, plan, passing);
-    const res = index.search(plan.queries, plan.nq, plan.topk, index === seg.index ? plan.params : {}, passing === seg.numRows ? undefined : rows);
+    const { index, params } = segmentSearch(seg, plan, passing);
+    const res = index.search(plan.queries, plan.nq, plan.topk, params, passing === seg.numRows ? undefined : rows);
     for (let q = 0; q < plan.nq; q++) {
       const out = perQuery[q];
       for (let j = 0; j < res.k; j++) {
@@ -59,16 +61,18 @@ export function searchSegments(segments: readonly Segment[], plan: SearchPlan): 
   return perQuery.map((hits) => sortHits(plan.metric, hits).slice(0, plan.topk));
 }
 
-/**
- * Fraction of a segment's rows at or below which a filtered search scans the passing rows exactly
- * instead of searching the index: graph and list searches lose recall when few rows pass (the
- * well-known weakness of filtered ANN search), while an exact scan of that many rows is cheap.
- */
-export const EXACT_SCAN_FRACTION = 0.02;
+/** The index to search `seg` with, and its parameters: the segment's ANN index as planned, else an exact FLAT. */
+function segmentSearch(seg: Segment, plan: SearchPlan, passing: number): { index: VectorIndex; params: IndexSearchParams } {
+  const own = seg.index;
+  if (own && own.spec.metric === plan.metric && own.count === seg.numRows) {
+    const planned = planFilteredSearch(own.spec, own.count, passing, plan.topk, plan.params);
+    if (!planned.exact) return { index: own, params: planned.params };
+  }
+  return { index: exactIndex(seg, plan), params: plan.params };
+}
 
-/** The index to search `seg` with: its ANN index, unless absent, of another metric, or the filter is selective. */
-function segmentIndex(seg: Segment, plan: SearchPlan, passing: number): VectorIndex {
-  if (seg.index && seg.index.spec.metric === plan.metric && passing > EXACT_SCAN_FRACTION * seg.numRows) return seg.index;
+/** A FLAT index over the segment's vectors (cached per segment while its row count is unchanged). */
+function exactIndex(seg: Segment, plan: SearchPlan): VectorIndex {
   const cached = flatCache.get(seg);
   if (cached && cached.rows === seg.numRows && cached.index.spec.metric === plan.metric) return cached.index;
   const dim = plan.vectorField.dim!;
