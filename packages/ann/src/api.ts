@@ -7,13 +7,16 @@ import { decodeIndexFile } from './format.ts';
 import { checkIntRange, checkMetricAndDim, checkParamsObject, INT_MAX, show } from './params.ts';
 import { indexFactory } from './registry.ts';
 import type { BuildOptions, IndexSearchParams, IndexSpec, VectorIndex } from './types.ts';
+import { checkVectorKind, isBinaryIndexType } from './vector-kind.ts';
 
 /**
  * Validates an index spec and returns it normalized: the same type, metric and dim, and the build
  * parameters with every default filled in (e.g. HNSW `{ M: 16, efConstruction: 200 }`).
  * Throws `ShoalError(ErrorCode.ParameterInvalid)` naming the parameter, its value and what is
- * allowed (unknown metric, dim outside [1, 32768], unknown or out-of-range build parameter), or
- * `ErrorCode.IndexNotSupported` for a Milvus index type Shoal does not build.
+ * allowed (a metric not of the index type's vector kind — L2/IP/COSINE for float types,
+ * HAMMING/JACCARD for BIN_* —, dim outside [1, 32768] or, for BIN_*, not a multiple of 8 in
+ * [8, 32768], unknown or out-of-range build parameter), or `ErrorCode.IndexNotSupported` for a
+ * Milvus index type or metric (SUBSTRUCTURE, SUPERSTRUCTURE) Shoal does not support.
  */
 export function validateIndexSpec(spec: IndexSpec): IndexSpec {
   if (typeof spec !== 'object' || spec === null) throw new ShoalError(ErrorCode.ParameterInvalid, `index spec must be an object, got ${show(spec)}`);
@@ -26,7 +29,8 @@ export function validateIndexSpec(spec: IndexSpec): IndexSpec {
 
 /**
  * Validates a search against an index of `spec`: `k` (Milvus `topk`) an integer ≥ 1 and the
- * search parameters of the index type (HNSW: `ef` in [k, 2³¹ − 1]; IVF_*: `nprobe` in [1, nlist]). Names the type does not know
+ * search parameters of the index type (HNSW: `ef` in [k, 2³¹ − 1]; IVF_* and BIN_IVF_FLAT: `nprobe`
+ * in [1, nlist]; BIN_*: the range window `radius`/`range_filter`). Names the type does not know
  * are ignored (see `IndexSearchParams`). Throws `ShoalError(ErrorCode.ParameterInvalid)`.
  */
 export function validateSearchParams(spec: IndexSpec, k: number, params?: IndexSearchParams): void {
@@ -37,30 +41,39 @@ export function validateSearchParams(spec: IndexSpec, k: number, params?: IndexS
 }
 
 /**
- * Builds an index of `spec` over rows 0..count−1 of `vectors` (`Float32Array` of at least
- * `count × spec.dim` floats, row-major), synchronously on the calling thread (use an
- * `IndexBuilder` to build off the request thread). FLAT keeps a reference to `vectors`: do not
- * change those rows afterwards. `opts.seed` (integer in [0, 2³² − 1]) makes builds reproducible.
- * Throws `ShoalError(ErrorCode.ParameterInvalid)` on an invalid spec, count, seed or too few floats.
+ * Builds an index of `spec` over rows 0..count−1 of `vectors`, row-major: for a float type a
+ * `Float32Array` of at least `count × spec.dim` floats, for a binary type (BIN_*) a `Uint8Array`
+ * of at least `count × spec.dim/8` bytes. Runs synchronously on the calling thread (use an
+ * `IndexBuilder` to build off the request thread). FLAT keeps a reference to `vectors`, and
+ * BIN_FLAT does when rows are a multiple of 4 bytes: do not change those rows afterwards.
+ * `opts.seed` (integer in [0, 2³² − 1]) makes builds reproducible. Throws
+ * `ShoalError(ErrorCode.ParameterInvalid)` on an invalid spec, count or seed, vectors of the other
+ * kind, or too few floats (bytes).
  */
-export function buildIndex(spec: IndexSpec, vectors: Float32Array, count: number, opts: BuildOptions): VectorIndex {
+export function buildIndex(spec: IndexSpec, vectors: Float32Array | Uint8Array, count: number, opts: BuildOptions): VectorIndex {
   const normalized = validateIndexSpec(spec);
   checkIntRange('build', 'count', count, 0, INT_MAX);
   checkIntRange('build', 'seed', opts.seed, 0, 0xffffffff);
-  if (vectors.length < count * normalized.dim) {
+  const binary = isBinaryIndexType(normalized.type);
+  checkVectorKind(normalized.type, binary, vectors, 'build');
+  if (binary && vectors.length < count * (normalized.dim >>> 3)) {
+    throw new ShoalError(ErrorCode.ParameterInvalid, `build vectors hold ${vectors.length} bytes, fewer than count × dim/8 = ${count} × ${normalized.dim >>> 3}`);
+  }
+  if (!binary && vectors.length < count * normalized.dim) {
     throw new ShoalError(ErrorCode.ParameterInvalid, `build vectors hold ${vectors.length} floats, fewer than count × dim = ${count} × ${normalized.dim}`);
   }
   return indexFactory(normalized.type).build(normalized, vectors, count, opts);
 }
 
 /**
- * The fewest rows an index of `spec` can be trained on: IVF types need at least `nlist` rows
- * (one per coarse centroid), IVF_PQ also `2^nbits` (one per codebook entry); FLAT and HNSW 0.
- * Callers index smaller blocks by brute force instead (exact). `spec` must be validated.
+ * The fewest rows an index of `spec` can be trained on: IVF types (IVF_FLAT, IVF_SQ8, IVF_PQ,
+ * BIN_IVF_FLAT) need at least `nlist` rows (one per coarse centroid), IVF_PQ also `2^nbits` (one
+ * per codebook entry); FLAT, BIN_FLAT and HNSW 0. Callers index smaller blocks by brute force
+ * instead (exact). `spec` must be validated.
  */
 export function minRowsToBuild(spec: IndexSpec): number {
   const nlist = spec.params.nlist ?? 0;
-  return spec.type === 'IVF_PQ' ? Math.max(nlist, 2 ** (spec.params.nbits ?? 8)) : spec.type.startsWith('IVF_') ? nlist : 0;
+  return spec.type === 'IVF_PQ' ? Math.max(nlist, 2 ** (spec.params.nbits ?? 8)) : nlist;
 }
 
 /** Decodes the header of an index file and validates its spec; a bad spec is reported as a corrupt file. */

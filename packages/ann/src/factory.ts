@@ -1,6 +1,6 @@
 /**
  * What an index type plugs into the registry (`registry.ts`): parameter validation, build and load.
- * Adding an index type (IVF_FLAT, …) = one module implementing `IndexFactory` + one registry entry.
+ * Adding an index type (IVF_FLAT, BIN_FLAT, …) = one module implementing `IndexFactory` + one registry entry.
  */
 import type { BuildOptions, IndexBuildParams, IndexSearchParams, IndexSpec, IndexType, VectorIndex } from './types.ts';
 
@@ -21,10 +21,12 @@ export interface IndexFactory {
    */
   checkSearchParams(k: number, params: IndexSearchParams | undefined, spec: IndexSpec): void;
   /**
-   * Builds an index over rows 0..count−1 of `vectors` (`count × spec.dim` floats, row-major).
-   * `spec` is validated and normalized. Synchronous: run it off the request thread (see `IndexBuilder`).
+   * Builds an index over rows 0..count−1 of `vectors`, row-major: `count × spec.dim` floats in a
+   * `Float32Array` for a float type, `count × spec.dim/8` bytes in a `Uint8Array` for a binary type
+   * (`buildIndex` has checked the kind and length). `spec` is validated and normalized.
+   * Synchronous: run it off the request thread (see `IndexBuilder`).
    */
-  build(spec: IndexSpec, vectors: Float32Array, count: number, opts: BuildOptions): VectorIndex;
+  build(spec: IndexSpec, vectors: Float32Array | Uint8Array, count: number, opts: BuildOptions): VectorIndex;
   /**
    * Rebuilds an index from the payload of its file (`format.ts`), given the validated spec and count
    * from the header. Throws `ShoalError(ErrorCode.IoFailed)` if the payload does not fit them.

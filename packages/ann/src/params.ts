@@ -3,8 +3,9 @@
  * Every failure is a `ShoalError(ErrorCode.ParameterInvalid)` naming the parameter, the value given
  * and what is allowed, as Milvus's `merr.WrapErrParameterInvalid` messages do.
  */
-import { invalidParameter } from '@shoal/actors';
+import { ErrorCode, invalidParameter, ShoalError } from '@shoal/actors';
 import type { IndexSpec, MetricType } from './types.ts';
+import { BINARY_METRIC_TYPES, checkVectorKind, isBinaryIndexType, MILVUS_ONLY_BINARY_METRICS } from './vector-kind.ts';
 
 /** Largest vector dimension Milvus accepts (`proxy.maxDimension`, default 32768). */
 export const MAX_DIM = 32768;
@@ -61,22 +62,41 @@ export function checkParamsObject(where: string, params: unknown): asserts param
 }
 
 /**
- * Validates the parts of an `IndexSpec` common to all index types: `metric` one of L2, IP,
- * COSINE and `dim` an integer in [1, 32768]. Throws ParameterInvalid otherwise.
+ * Validates the parts of an `IndexSpec` common to all index types of a vector kind (`spec.type` must
+ * be a known type): for float types `metric` one of L2, IP, COSINE and `dim` an integer in
+ * [1, 32768]; for binary types (BIN_*) `metric` HAMMING or JACCARD and `dim` (bits) a multiple of 8
+ * in [8, 32768]. Throws ParameterInvalid naming the metric, the index type and the allowed metrics
+ * (or the dim and its allowed range), and IndexNotSupported for Milvus's SUBSTRUCTURE and
+ * SUPERSTRUCTURE on binary types.
  */
 export function checkMetricAndDim(spec: IndexSpec): void {
-  if (!METRIC_TYPES.includes(spec.metric)) {
-    throw invalidParameter(`metric_type=${show(spec.metric)} is not supported for float vectors; allowed: ${METRIC_TYPES.join(', ')}`);
+  const binary = isBinaryIndexType(spec.type);
+  const allowed = binary ? BINARY_METRIC_TYPES : METRIC_TYPES;
+  if (!allowed.includes(spec.metric)) {
+    const kind = binary ? 'binary' : 'float';
+    if (binary && MILVUS_ONLY_BINARY_METRICS.includes(spec.metric)) {
+      throw new ShoalError(ErrorCode.IndexNotSupported, `metric_type=${show(spec.metric)} is not supported yet by Shoal; allowed for binary vectors: ${allowed.join(', ')}`);
+    }
+    throw invalidParameter(`metric_type=${show(spec.metric)} is not supported for ${kind} vectors; allowed: ${allowed.join(', ')} for index_type=${spec.type}`);
   }
-  checkIntRange('index', 'dim', spec.dim, 1, MAX_DIM);
+  if (!binary) {
+    checkIntRange('index', 'dim', spec.dim, 1, MAX_DIM);
+    return;
+  }
+  const dim: unknown = spec.dim;
+  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 8 || dim > MAX_DIM || dim % 8 !== 0) {
+    throw invalidParameter(`${spec.type} index parameter dim=${show(dim)} is invalid: a binary vector's dim counts bits; allowed a multiple of 8 in [8, ${MAX_DIM}]`);
+  }
 }
 
 /**
- * Validates a search call: `k` an integer ≥ 1, `nq` an integer ≥ 0 and `queries.length` equal to
- * `nq × dim`. Throws ParameterInvalid otherwise (a query of the wrong dimension is a user error in
- * Milvus too).
+ * Validates a search call of a float index: `queries` a `Float32Array` (else ParameterInvalid "float
+ * index expects float query vectors …"), `k` an integer ≥ 1, `nq` an integer ≥ 0 and
+ * `queries.length` equal to `nq × dim`. Throws ParameterInvalid otherwise (a query of the wrong
+ * dimension is a user error in Milvus too).
  */
-export function checkSearchShape(dim: number, queries: Float32Array, nq: number, k: number): void {
+export function checkSearchShape(dim: number, queries: Float32Array | Uint8Array, nq: number, k: number): asserts queries is Float32Array {
+  checkVectorKind('float', false, queries, 'query');
   checkIntRange('search', 'topk', k, 1, INT_MAX);
   checkIntRange('search', 'nq', nq, 0, INT_MAX);
   if (queries.length !== nq * dim) {

@@ -4,6 +4,8 @@
  * table fail to type-check until the entry exists).
  */
 import { ErrorCode, ShoalError } from '@shoal/actors';
+import { binFlatFactory } from './bin-flat.ts';
+import { binIvfFlatFactory } from './bin-ivf-flat.ts';
 import type { IndexFactory } from './factory.ts';
 import { flatFactory } from './flat.ts';
 import { ivfFlatFactory } from './ivf-flat.ts';
@@ -19,6 +21,8 @@ const FACTORIES: Readonly<Record<IndexType, IndexFactory>> = {
   IVF_FLAT: ivfFlatFactory,
   IVF_SQ8: ivfSq8Factory,
   IVF_PQ: ivfPqFactory,
+  BIN_FLAT: binFlatFactory,
+  BIN_IVF_FLAT: binIvfFlatFactory,
 };
 
 /** The index types this build supports, in registry order. */

@@ -3,10 +3,13 @@
  */
 import type { IndexSpec } from '../types.ts';
 
-/** Main → worker: build this index. `vectors` is a private copy whose buffer was transferred. */
+/**
+ * Main → worker: build this index. `vectors` (floats, or packed bits for BIN_* types) is a private
+ * copy whose buffer was transferred.
+ */
 export interface BuildRequest {
   spec: IndexSpec;
-  vectors: Float32Array;
+  vectors: Float32Array | Uint8Array;
   count: number;
   seed: number;
   /** Whether to post `BuildProgressMessage`s. */

@@ -23,7 +23,7 @@ import type { IndexFactory } from '../factory.ts';
 import { encodeIndexFile } from '../format.ts';
 import { checkIntRange, checkSearchShape, INT_MAX, rejectUnknownKeys } from '../params.ts';
 import { scanTopK } from '../scan.ts';
-import type { Bitset, BuildOptions, IndexSearchParams, IndexSpec, MetricType, SearchResult, VectorIndex } from '../types.ts';
+import type { Bitset, BuildOptions, IndexSearchParams, IndexSpec, SearchResult, VectorIndex } from '../types.ts';
 import { inverseNorms } from '../distance.ts';
 
 /** HNSW build parameter ranges and defaults (Milvus docs, "HNSW": M [2, 2048], efConstruction [1, int_max]). */
@@ -46,7 +46,8 @@ export function scansPassingRows(passing: number, count: number, dim: number, ef
   return passing <= Math.max(ef, k) && passing * dim <= HNSW_SCAN_FACTOR * count;
 }
 
-const SPACES: Record<MetricType, hnswlib.SpaceName> = { L2: 'l2', IP: 'ip', COSINE: 'cosine' };
+/** hnswlib space of each float metric (`validateIndexSpec` admits only these for HNSW). */
+const SPACES: Readonly<Record<string, hnswlib.SpaceName>> = { L2: 'l2', IP: 'ip', COSINE: 'cosine' };
 
 /** Rows between two progress reports of a build. */
 const PROGRESS_EVERY = 4096;

@@ -13,6 +13,7 @@ import { loadIndexAsync, validateIndexSpec } from '../api.ts';
 import { builderClosed } from '../builder.ts';
 import type { IndexBuilder } from '../builder.ts';
 import type { BuildProgress, IndexSpec, VectorIndex } from '../types.ts';
+import { checkVectorKind, isBinaryIndexType, rowLength } from '../vector-kind.ts';
 import type { BuildReply, BuildRequest } from './build-protocol.ts';
 
 /** Options of `WorkerPoolIndexBuilder`. */
@@ -30,6 +31,18 @@ interface Job {
 
 const WORKER_URL = new URL('./build-worker.ts', import.meta.url);
 
+/**
+ * A copy of the first `length` elements of `vectors` in a fresh buffer of its own (one that can be
+ * transferred), also when `vectors` is a Node `Buffer`, whose `slice` would return a view.
+ */
+function copyRows(vectors: Float32Array | Uint8Array, length: number): Float32Array | Uint8Array {
+  const end = Math.min(length, vectors.length);
+  if (vectors instanceof Float32Array) return vectors.slice(0, end);
+  const copy = new Uint8Array(end);
+  copy.set(vectors.subarray(0, end));
+  return copy;
+}
+
 /** A fixed-size pool of build workers (started lazily, at most `size`, reused). See the module comment. */
 export class WorkerPoolIndexBuilder implements IndexBuilder {
   /** Maximum number of worker threads. */
@@ -46,17 +59,18 @@ export class WorkerPoolIndexBuilder implements IndexBuilder {
   }
 
   /**
-   * Queues a build (see `IndexBuilder.build`). The spec is validated here first, so parameter
-   * errors reject without a worker round trip. `vectors` is copied (rows 0..count−1 only), so the
-   * caller may keep using it.
+   * Queues a build (see `IndexBuilder.build`). The spec and the kind of `vectors` (floats, or
+   * packed bits for BIN_* types) are validated here first, so those errors reject without a worker
+   * round trip. `vectors` is copied (rows 0..count−1 only), so the caller may keep using it.
    */
-  build(spec: IndexSpec, vectors: Float32Array, count: number, seed: number, onProgress?: BuildProgress): Promise<VectorIndex> {
+  build(spec: IndexSpec, vectors: Float32Array | Uint8Array, count: number, seed: number, onProgress?: BuildProgress): Promise<VectorIndex> {
     if (this.closed) return Promise.reject(builderClosed());
     let request: BuildRequest;
     try {
       const normalized = validateIndexSpec(spec);
+      checkVectorKind(normalized.type, isBinaryIndexType(normalized.type), vectors, 'build');
       const rows = Number.isInteger(count) && count >= 0 ? count : 0;
-      request = { spec: normalized, vectors: vectors.slice(0, rows * normalized.dim), count, seed, progress: onProgress !== undefined };
+      request = { spec: normalized, vectors: copyRows(vectors, rows * rowLength(normalized)), count, seed, progress: onProgress !== undefined };
     } catch (err) {
       return Promise.reject(err);
     }
