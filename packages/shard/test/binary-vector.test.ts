@@ -5,7 +5,7 @@ import { createTestEnv } from '@shoal/actors/node';
 import { InlineIndexBuilder } from '@shoal/ann';
 import type { IndexSpec } from '@shoal/ann';
 import {
-  buildSchema, columnWidth, decodeBase64, LocalObjectStore, openShard, readValue, rowsToBatch, vectorField,
+  buildSchema, columnWidth, compileFilter, decodeBase64, LocalObjectStore, openShard, readValue, rowsToBatch, vectorField,
 } from '../src/index.ts';
 import type { Shard } from '../src/index.ts';
 import { decodeColumn, encodeColumn } from '../src/storage/column-codec.ts';
@@ -163,5 +163,95 @@ describe('BinaryVector in a shard', () => {
     const recovered = await open(disk);
     expect(contents(recovered)).toEqual(new Map([...want, [500n, [1, 2, 3, 4]]]));
     await recovered.close();
+  });
+});
+
+/** Hamming distance of two byte vectors. */
+function hamming(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) { let x = a[i] ^ b[i]; while (x) { d += x & 1; x >>>= 1; } }
+  return d;
+}
+
+/** Jaccard distance 1 − |a ∧ b| / |a ∨ b| (0 for two all-zero vectors), in float64. */
+function jaccard(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let and = 0;
+  let or = 0;
+  for (let i = 0; i < a.length; i++) {
+    for (let x = a[i] & b[i]; x; x >>>= 1) and += x & 1;
+    for (let x = a[i] | b[i]; x; x >>>= 1) or += x & 1;
+  }
+  return or === 0 ? 0 : 1 - and / or;
+}
+
+describe('BinaryVector search in a shard', () => {
+  const N = 240;
+  const vecs = Array.from({ length: N }, (_, i) => bytesOf(4, 1000 + i));
+  const rows = vecs.map((bv, i) => ({ id: i, tag: i % 3, bv }));
+
+  /** Checks `hits` (one query) against brute force under `dist`: same distances rank by rank, every id at its reported distance and passing `keep`. */
+  function expectExact(shard: Shard, hits: { score: number; segment: unknown; offset: number }[], q: number[], k: number, dist: (a: number[], b: number[]) => number, keep: (i: number) => boolean): void {
+    const truth = vecs.map((v, i) => ({ i, d: dist(v, q) })).filter((x) => keep(x.i)).sort((a, b) => a.d - b.d || a.i - b.i).slice(0, k);
+    expect(hits.length).toBe(truth.length);
+    const ids = hits.map((h) => Number(shard.primaryKeyOf(h as never)));
+    expect(new Set(ids).size).toBe(ids.length);
+    hits.forEach((h, r) => {
+      expect(h.score).toBeCloseTo(truth[r].d, 6);
+      expect(keep(ids[r])).toBe(true);
+      expect(dist(vecs[ids[r]], q)).toBeCloseTo(h.score, 6);
+    });
+  }
+
+  it('BIN_IVF_FLAT (HAMMING) over sealed segments, brute force over small and growing ones: nprobe = nlist is exact, with filters', async () => {
+    const disk = new MemoryDisk();
+    const spec: IndexSpec = { type: 'BIN_IVF_FLAT', metric: 'HAMMING', dim: DIM, params: { nlist: 8 } };
+    const shard = await open(disk, spec);
+    await shard.insert(rowsToBatch(schema, rows.slice(0, 205)), 1n << 18n, 1); // four sealed segments of 50, 5 growing
+    await shard.flush(); // the 5 rows become a sealed segment too small to train (< nlist): searched exactly
+    await shard.insert(rowsToBatch(schema, rows.slice(205)), 2n << 18n, 1); // 35 growing rows: brute force
+    await shard.indexesIdle();
+    expect(shard.indexProgress()).toMatchObject({ indexedRows: 205, loadedRows: 205, totalRows: 205 });
+    for (const qi of [3, 77, 210]) {
+      const q = vecs[qi];
+      const queries = Uint8Array.from(q);
+      const [all] = shard.search({ readTs: 1n << 62n, vectorField: vectorField(schema), queries, nq: 1, topk: 10, metric: 'HAMMING', params: { nprobe: 8 } });
+      expectExact(shard, all, q, 10, hamming, () => true);
+      expect(all[0].score).toBe(0);
+      const filter = compileFilter('tag != 1', schema);
+      const [some] = shard.search({ readTs: 1n << 62n, filter, vectorField: vectorField(schema), queries, nq: 1, topk: 10, metric: 'HAMMING', params: { nprobe: 8 } });
+      expectExact(shard, some, q, 10, hamming, (i) => i % 3 !== 1);
+    }
+    // Range search: every hit in the window range_filter <= d < radius.
+    const [ranged] = shard.search({ readTs: 1n << 62n, vectorField: vectorField(schema), queries: Uint8Array.from(vecs[5]), nq: 1, topk: 50, metric: 'HAMMING', params: { nprobe: 8, radius: 14, range_filter: 10 } });
+    expect(ranged.length).toBeGreaterThan(0);
+    for (const h of ranged) expect(h.score >= 10 && h.score < 14).toBe(true);
+    expect(ranged.length).toBe(Math.min(50, vecs.filter((v) => { const d = hamming(v, vecs[5]); return d >= 10 && d < 14; }).length));
+    await shard.close();
+    // After a restart the index files are loaded and give the same answers.
+    const again = await open(disk, spec);
+    await again.indexesIdle();
+    const [after] = again.search({ readTs: 1n << 62n, vectorField: vectorField(schema), queries: Uint8Array.from(vecs[77]), nq: 1, topk: 10, metric: 'HAMMING', params: { nprobe: 8 } });
+    expectExact(again, after, vecs[77], 10, hamming, () => true);
+    await again.close();
+  });
+
+  it('BIN_FLAT (JACCARD): exact distances in [0, 1], several queries at once', async () => {
+    const disk = new MemoryDisk();
+    const shard = await open(disk, { type: 'BIN_FLAT', metric: 'JACCARD', dim: DIM, params: {} });
+    await shard.insert(rowsToBatch(schema, rows), 1n << 18n, 1);
+    await shard.flush();
+    await shard.indexesIdle();
+    const qs = [vecs[0], vecs[100], [0, 0, 0, 0]];
+    const res = shard.search({ readTs: 1n << 62n, vectorField: vectorField(schema), queries: Uint8Array.from(qs.flat()), nq: 3, topk: 7, metric: 'JACCARD', params: {} });
+    qs.forEach((q, n) => expectExact(shard, res[n], q, 7, jaccard, () => true));
+    expect(res[0][0].score).toBe(0);
+    await shard.close();
+  });
+
+  it('float queries against a binary field are rejected with 1100', async () => {
+    const shard = await open(new MemoryDisk());
+    await shard.insert(rowsToBatch(schema, rows.slice(0, 10)), 1n << 18n, 1);
+    expect(codeOf(() => shard.search({ readTs: 1n << 62n, vectorField: vectorField(schema), queries: new Float32Array(4), nq: 1, topk: 1, metric: 'HAMMING', params: {} }))).toBe(1100);
+    await shard.close();
   });
 });

@@ -15,8 +15,8 @@ export interface RowHit {
 /** A vector search over a shard's segments. */
 export interface SearchPlan extends ReadScope {
   vectorField: FieldSchema;
-  /** Query vectors, `Float32Array` of `nq × dim`, row-major. */
-  queries: Float32Array;
+  /** Query vectors, row-major: `Float32Array` of `nq × dim`, or for a BinaryVector field `Uint8Array` of `nq × dim / 8`. */
+  queries: Float32Array | Uint8Array;
   nq: number;
   /** Number of best hits wanted per query (Milvus `limit + offset`). */
   topk: number;
@@ -71,13 +71,17 @@ function segmentSearch(seg: Segment, plan: SearchPlan, passing: number): { index
   return { index: exactIndex(seg, plan), params: plan.params };
 }
 
-/** A FLAT index over the segment's vectors (cached per segment while its row count is unchanged). */
+/**
+ * A FLAT index over the segment's vectors — BIN_FLAT over the bytes of a BinaryVector field —
+ * cached per segment while its row count is unchanged.
+ */
 function exactIndex(seg: Segment, plan: SearchPlan): VectorIndex {
   const cached = flatCache.get(seg);
   if (cached && cached.rows === seg.numRows && cached.index.spec.metric === plan.metric) return cached.index;
   const dim = plan.vectorField.dim!;
-  const vectors = seg.column(plan.vectorField.name) as Float32Array;
-  const index = buildIndex({ type: 'FLAT', metric: plan.metric, dim, params: {} }, vectors, seg.numRows, { seed: 0 });
+  const vectors = seg.column(plan.vectorField.name) as Float32Array | Uint8Array;
+  const type = plan.vectorField.dataType === 'BinaryVector' ? 'BIN_FLAT' : 'FLAT';
+  const index = buildIndex({ type, metric: plan.metric, dim, params: {} }, vectors, seg.numRows, { seed: 0 });
   flatCache.set(seg, { rows: seg.numRows, index });
   return index;
 }

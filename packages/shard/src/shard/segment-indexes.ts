@@ -194,7 +194,7 @@ export class SegmentIndexes {
       const onProgress = (indexedRows: number, totalRows: number): void => {
         if (indexedRows < totalRows && this.opts.index === spec) this.building.set(seg.id, indexedRows);
       };
-      index = await this.opts.indexBuilder.build(spec, seg.column(vf.name) as Float32Array, seg.numRows, seg.id % 2 ** 31, onProgress);
+      index = await this.opts.indexBuilder.build(spec, seg.column(vf.name) as Float32Array | Uint8Array, seg.numRows, seg.id % 2 ** 31, onProgress);
       if (this.opts.index !== spec) return; // the spec changed while building: drop the result
       await store.put(key, index.serialize());
     }
