@@ -1,8 +1,8 @@
 import { ErrorCode, ShoalError, invalidParameter, notSupported } from '@shoal/actors';
 import { validateSearchParams } from '@shoal/ann';
 import type { IndexSearchParams } from '@shoal/ann';
-import { compileFilter, primaryField, rowsToBatch, toPrimaryKeys, vectorField } from '@shoal/shard';
-import type { PrimaryKey } from '@shoal/shard';
+import { columnWidth, compileFilter, primaryField, rowsToBatch, toPrimaryKeys, vectorField, writeBinaryVector } from '@shoal/shard';
+import type { FieldSchema, PrimaryKey } from '@shoal/shard';
 import { DEFAULT_PARTITION, metricOf, partitionByName } from './catalog.ts';
 import type { CollectionMeta } from './catalog.ts';
 import { guaranteeTs } from './consistency.ts';
@@ -113,8 +113,8 @@ export async function search(ctx: RouterContext, req: SearchRequest): Promise<Se
   const limit = checkCount('limit', req.limit, 1);
   const offset = checkCount('offset', req.offset ?? 0, 0);
   if (limit + offset > MAX_TOPK) throw invalidParameter(`limit + offset must be at most ${MAX_TOPK}, got ${limit + offset}`);
-  const queries = queryVectors(req.data, vf.dim!);
-  const nq = queries.length / vf.dim!;
+  const queries = queryVectors(req.data, vf);
+  const nq = req.data.length;
   const metric = metricOf(meta, req.searchParams?.metricType);
   const params = searchParams(meta, limit + offset, req.searchParams?.params ?? {});
   const read = await readParams(ctx, meta, req, req.filter ?? '', resolveOutputFields(meta.schema, req.outputFields ?? [], false));
@@ -150,16 +150,35 @@ function searchParams(meta: CollectionMeta, topk: number, raw: Record<string, un
   const params: IndexSearchParams = {};
   const num = (v: unknown) => (typeof v === 'string' ? Number(v) : (v as number));
   if (spec.type === 'HNSW' && raw.ef !== undefined) params.ef = num(raw.ef);
-  if (spec.type.startsWith('IVF_') && raw.nprobe !== undefined) params.nprobe = num(raw.nprobe);
+  if ((spec.type.startsWith('IVF_') || spec.type === 'BIN_IVF_FLAT') && raw.nprobe !== undefined) params.nprobe = num(raw.nprobe);
   validateSearchParams(spec, topk, params);
   return params;
 }
 
-function queryVectors(data: unknown, dim: number): Float32Array {
+/**
+ * The query vectors of a search on vector field `vf`, row-major: a `Float32Array` of `nq × dim`
+ * for a FloatVector (each query an array of `dim` finite numbers), a `Uint8Array` of
+ * `nq × dim / 8` for a BinaryVector (each query an array of `dim / 8` bytes or a base64 string, as
+ * Milvus's REST API reads `[]byte`, see `writeBinaryVector`).
+ * @throws ShoalError ParameterInvalid naming the bad query and what is allowed; OperationNotSupported
+ *   for a text query on a FloatVector field (Milvus's full-text search).
+ */
+function queryVectors(data: unknown, vf: FieldSchema): Float32Array | Uint8Array {
   if (!Array.isArray(data) || data.length === 0) throw invalidParameter('search data must be a non-empty array of vectors');
   if (data.length > MAX_NQ) throw invalidParameter(`at most ${MAX_NQ} query vectors per search, got ${data.length}`);
+  if (vf.dataType === 'BinaryVector') {
+    const bytes = columnWidth(vf);
+    const out = new Uint8Array(data.length * bytes);
+    data.forEach((v: unknown, q) => {
+      const problem = writeBinaryVector(v, bytes, out, q * bytes);
+      if (problem !== undefined) throw invalidParameter(`search data[${q}] for binary vector field "${vf.name}" ${problem}`);
+    });
+    return out;
+  }
+  const dim = vf.dim!;
   const out = new Float32Array(data.length * dim);
   data.forEach((v: unknown, q) => {
+    if (typeof v === 'string') throw notSupported(`full-text search (search data[${q}] is text; "${vf.name}" is a FloatVector field)`);
     if (!(Array.isArray(v) || v instanceof Float32Array)) throw invalidParameter(`search data[${q}] must be an array of ${dim} numbers`);
     if (v.length !== dim) throw invalidParameter(`search data[${q}] has dimension ${v.length}; the collection's vector field has dimension ${dim}`);
     for (let d = 0; d < dim; d++) {

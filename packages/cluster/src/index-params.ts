@@ -1,46 +1,66 @@
 import { ErrorCode, ShoalError, invalidParameter, notSupported } from '@shoal/actors';
 import { validateIndexSpec } from '@shoal/ann';
 import type { IndexBuildParams, IndexType, MetricType } from '@shoal/ann';
-import { fieldByName, vectorField } from '@shoal/shard';
+import { fieldByName, isVectorType } from '@shoal/shard';
+import type { VectorType } from '@shoal/shard';
 import type { CollectionMeta, IndexMeta } from './catalog.ts';
 import type { IndexParamInput } from './service.ts';
 
-/** Index types a collection may use today. */
-export const SERVED_TYPES: readonly string[] = ['AUTOINDEX', 'FLAT', 'HNSW', 'IVF_FLAT', 'IVF_SQ8', 'IVF_PQ'];
+/** Index types a collection may use today (each only on its kind of vector field, see {@link VECTOR_INDEXING}). */
+export const SERVED_TYPES: readonly string[] = ['AUTOINDEX', 'FLAT', 'HNSW', 'IVF_FLAT', 'IVF_SQ8', 'IVF_PQ', 'BIN_FLAT', 'BIN_IVF_FLAT'];
 
 /** Metrics a FloatVector index may use. */
 export const METRICS: readonly MetricType[] = ['L2', 'IP', 'COSINE'];
 
 /**
- * Shoal's AUTOINDEX: HNSW with M = 16 and efConstruction = 200 — a graph index with recall@10
- * ≥ 0.95 on common embedding sets at a moderate build cost (docs/api.md). Issue 3 may refine it.
+ * Shoal's AUTOINDEX for a FloatVector field: HNSW with M = 16 and efConstruction = 200 — a graph
+ * index with recall@10 ≥ 0.95 on common embedding sets at a moderate build cost (docs/api.md).
  */
 export const AUTOINDEX = { type: 'HNSW' as IndexType, params: { M: 16, efConstruction: 200 } };
 
 /**
+ * What each vector data type may be indexed with: index types, metrics, the metric when a request
+ * names none (Milvus: COSINE for float vectors, HAMMING for binary ones) and AUTOINDEX. AUTOINDEX on
+ * a BinaryVector field is BIN_IVF_FLAT with nlist = 128 (segments with fewer rows than nlist are
+ * searched exactly).
+ */
+export const VECTOR_INDEXING: Readonly<Record<VectorType, { types: readonly IndexType[]; metrics: readonly MetricType[]; defaultMetric: MetricType; auto: { type: IndexType; params: IndexBuildParams } }>> = {
+  FloatVector: { types: ['FLAT', 'HNSW', 'IVF_FLAT', 'IVF_SQ8', 'IVF_PQ'], metrics: METRICS, defaultMetric: 'COSINE', auto: AUTOINDEX },
+  BinaryVector: { types: ['BIN_FLAT', 'BIN_IVF_FLAT'], metrics: ['HAMMING', 'JACCARD'], defaultMetric: 'HAMMING', auto: { type: 'BIN_IVF_FLAT', params: { nlist: 128 } } },
+};
+
+/**
  * Resolves Milvus `indexParams` for a collection into an {@link IndexMeta}: the field must be the
- * collection's vector field (scalar indexes come with issue 4), the metric one of L2/IP/COSINE,
- * the type FLAT, HNSW or AUTOINDEX, the parameters valid for the type (numeric strings accepted,
- * as Milvus does).
- * @throws ShoalError FieldNotFound, ParameterInvalid, or OperationNotSupported saying what and why.
+ * collection's vector field (scalar indexes come with issue 4); the type AUTOINDEX or one of the
+ * field's kind (FloatVector: FLAT, HNSW, IVF_FLAT, IVF_SQ8, IVF_PQ; BinaryVector: BIN_FLAT,
+ * BIN_IVF_FLAT); the metric one of the field's kind (L2/IP/COSINE; HAMMING/JACCARD), by default
+ * COSINE or HAMMING; the parameters valid for the type (numeric strings accepted, as Milvus does).
+ * @throws ShoalError FieldNotFound; ParameterInvalid for a metric or index type of the other vector
+ *   kind (naming the field, the metric or type, and what is allowed) or a bad parameter;
+ *   OperationNotSupported for index types Shoal lacks.
  */
 export function resolveIndexParams(meta: CollectionMeta, input: IndexParamInput): IndexMeta {
   if (!input || typeof input !== 'object') throw invalidParameter('each indexParams entry must be an object with fieldName, metricType and indexType');
   const field = fieldByName(meta.schema, input.fieldName);
-  if (field.dataType !== 'FloatVector') {
+  if (!isVectorType(field.dataType)) {
     throw notSupported(`scalar indexes (index on ${field.dataType} field "${field.name}")`);
   }
-  if (!METRICS.includes(input.metricType)) {
-    throw invalidParameter(`metricType ${JSON.stringify(input.metricType)} is not valid for a FloatVector index; allowed: ${METRICS.join(', ')}`);
-  }
+  const kind = VECTOR_INDEXING[field.dataType];
   const requested = input.indexType ?? 'AUTOINDEX';
   if (!SERVED_TYPES.includes(requested)) {
     throw notSupported(`index type ${JSON.stringify(requested)} (supported: ${SERVED_TYPES.join(', ')})`);
   }
+  if (requested !== 'AUTOINDEX' && !kind.types.includes(requested)) {
+    throw invalidParameter(`index type ${requested} cannot index ${field.dataType} field "${field.name}"; allowed: AUTOINDEX, ${kind.types.join(', ')}`);
+  }
+  const metric = input.metricType ?? kind.defaultMetric;
+  if (!kind.metrics.includes(metric)) {
+    throw invalidParameter(`metricType ${JSON.stringify(metric)} is not valid for ${field.dataType} field "${field.name}" (index type ${requested}); allowed: ${kind.metrics.join(', ')}`);
+  }
   const userParams = normalizeParams(input.params ?? {});
-  const type = requested === 'AUTOINDEX' ? AUTOINDEX.type : requested;
-  const params: IndexBuildParams = requested === 'AUTOINDEX' ? { ...AUTOINDEX.params } : userParams;
-  const spec = validateIndexSpec({ type, metric: input.metricType, dim: vectorField(meta.schema).dim!, params });
+  const type = requested === 'AUTOINDEX' ? kind.auto.type : requested;
+  const params: IndexBuildParams = requested === 'AUTOINDEX' ? { ...kind.auto.params } : userParams;
+  const spec = validateIndexSpec({ type, metric, dim: field.dim!, params });
   return { indexName: input.indexName ?? field.name, fieldName: field.name, requestedType: requested, spec, params: userParams };
 }
 

@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { allocColumn } from '@shoal/shard';
+import { allocColumn, columnWidth } from '@shoal/shard';
 import type { CollectionSchema, Column, ColumnBatch, PrimaryKey } from '@shoal/shard';
 
 const utf8 = new TextEncoder();
@@ -47,7 +47,7 @@ export function selectRows(schema: CollectionSchema, batch: ColumnBatch, rows: n
     const src = batch.columns[f.name];
     if (src === undefined) continue;
     if (Array.isArray(src)) { columns[f.name] = rows.map((r) => src[r]); continue; }
-    const width = f.dataType === 'FloatVector' ? f.dim! : 1;
+    const width = columnWidth(f);
     const dst = allocColumn(f, rows.length) as Float32Array;
     const s = src as Float32Array;
     rows.forEach((r, i) => dst.set(s.subarray(r * width, (r + 1) * width), i * width));
