@@ -13,6 +13,7 @@ import type { IndexFactory } from './factory.ts';
 import { encodeIndexFile } from './format.ts';
 import { viewOrCopy } from './payload.ts';
 import { checkSearchShape, rejectUnknownKeys } from './params.ts';
+import { resolveRange } from './range.ts';
 import { scanTopK } from './scan.ts';
 import type { Bitset, BuildOptions, IndexSearchParams, IndexSpec, SearchResult, VectorIndex } from './types.ts';
 
@@ -36,12 +37,17 @@ export class FlatIndex implements VectorIndex {
     this.invNorms = spec.metric === 'COSINE' ? (invNorms ?? inverseNorms(vectors, count, spec.dim)) : null;
   }
 
-  /** Exact top-k (see `VectorIndex.search`); FLAT has no search parameters, so `params` is not read. */
-  search(queries: Float32Array, nq: number, k: number, _params?: IndexSearchParams, filter?: Bitset): SearchResult {
+  /**
+   * Exact top-k (see `VectorIndex.search`). FLAT's only search parameters are the range window
+   * `radius`/`range_filter` (`resolveRange`, ParameterInvalid when invalid): with it, the best k of
+   * the rows whose score lies inside the window.
+   */
+  search(queries: Float32Array, nq: number, k: number, params?: IndexSearchParams, filter?: Bitset): SearchResult {
     checkSearchShape(this.spec.dim, queries, nq, k);
-    if (filter !== undefined && filter.size !== this.count) throw new RangeError(`filter has ${filter.size} bits, the index ${this.count} rows`);
     const { metric, dim } = this.spec;
-    return scanTopK({ metric, dim, count: this.count, vectors: this.vectors, invNorms: this.invNorms, rowIds: null }, queries, nq, k, filter ?? null);
+    const window = resolveRange(metric, params);
+    if (filter !== undefined && filter.size !== this.count) throw new RangeError(`filter has ${filter.size} bits, the index ${this.count} rows`);
+    return scanTopK({ metric, dim, count: this.count, vectors: this.vectors, invNorms: this.invNorms, rowIds: null }, queries, nq, k, filter ?? null, window);
   }
 
   /** File bytes: header, then (COSINE) the float64 reciprocal norms, then the float32 vectors. */
@@ -67,8 +73,8 @@ export const flatFactory: IndexFactory = {
     return {};
   },
 
-  checkSearchParams() {
-    // FLAT has no search parameters; unknown names are ignored (see IndexSearchParams).
+  checkSearchParams(_k: number, params: IndexSearchParams | undefined, spec: IndexSpec) {
+    resolveRange(spec.metric, params); // FLAT's only parameters; unknown names are ignored (see IndexSearchParams)
   },
 
   build(spec: IndexSpec, vectors: Float32Array, count: number, opts: BuildOptions) {

@@ -16,6 +16,7 @@ import { buildInvertedLists, coarseMetric, listsBytes, normalizeRows, probeLists
 import type { InvertedLists } from './ivf-lists.ts';
 import { normalizeIvfParams, resolveNprobe } from './ivf-params.ts';
 import { bytesOf, PayloadReader } from './payload.ts';
+import { resolveRange } from './range.ts';
 import { TopKHeaps } from './topk.ts';
 import type { Bitset, BuildOptions, IndexSearchParams, IndexSpec, SearchResult, VectorIndex } from './types.ts';
 
@@ -41,16 +42,18 @@ export class IvfFlatIndex implements VectorIndex {
 
   /**
    * Top-k over the rows of the `params.nprobe` (default min(8, nlist)) lists nearest to each query
-   * (see `VectorIndex.search`); rows whose `filter` bit is clear are skipped. Throws ParameterInvalid
-   * for a bad shape, k or nprobe (allowed range [1, nlist]).
+   * (see `VectorIndex.search`); rows whose `filter` bit is clear are skipped. With `params.radius`
+   * (and `range_filter`), the best k of the probed rows whose score lies in that window
+   * (`resolveRange`). Throws ParameterInvalid for a bad shape, k, nprobe (allowed range [1, nlist])
+   * or range window.
    */
   search(queries: Float32Array, nq: number, k: number, params?: IndexSearchParams, filter?: Bitset): SearchResult {
-    const { nprobe, probes, filter: pass } = probeLists(this.spec, this.count, this.lists, queries, nq, k, params, filter);
+    const { nprobe, probes, filter: pass, window } = probeLists(this.spec, this.count, this.lists, queries, nq, k, params, filter);
     const { metric, dim } = this.spec;
     const { offsets, rowIds } = this.lists;
     const vectors = this.vectors;
     const norms = this.invNorms;
-    const heaps = new TopKHeaps(nq, k);
+    const heaps = new TopKHeaps(nq, k, window);
     for (let q = 0; q < nq; q++) {
       const qOff = q * dim;
       const qi = metric === 'COSINE' ? inverseNorm(queries, qOff, dim) : 1;
@@ -97,6 +100,7 @@ export const ivfFlatFactory: IndexFactory = {
 
   checkSearchParams(_k: number, params: IndexSearchParams | undefined, spec: IndexSpec) {
     resolveNprobe(spec, params);
+    resolveRange(spec.metric, params);
   },
 
   /** Trains the lists on the rows (normalized for COSINE), then copies the vectors in list order. */

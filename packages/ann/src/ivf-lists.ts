@@ -19,8 +19,10 @@ import type { KMeansMetric } from './kmeans.ts';
 import { checkSearchShape } from './params.ts';
 import type { PayloadReader } from './payload.ts';
 import { bytesOf } from './payload.ts';
+import { resolveRange } from './range.ts';
+import type { RangeWindow } from './range.ts';
 import { scanTopK } from './scan.ts';
-import type { Bitset, IndexSpec, IndexType, MetricType } from './types.ts';
+import type { Bitset, IndexSearchParams, IndexSpec, IndexType, MetricType } from './types.ts';
 
 /** Inverted lists over `count` rows: positions `[offsets[l], offsets[l+1])` of `rowIds` are list l's rows. */
 export interface InvertedLists {
@@ -121,21 +123,25 @@ export interface IvfProbe {
   queries: Float32Array;
   /** The filter, or null. */
   filter: Bitset | null;
+  /** The range window of a range search (scores of the probed rows outside it are dropped), or null. */
+  window: RangeWindow | null;
 }
 
 /**
- * Validates an IVF search (shape, `k`, `nprobe` in [1, nlist], a filter of `count` bits — else a
- * `RangeError`, a caller bug) and finds the `nprobe` nearest lists of each query (batched
- * `scanTopK` over the centroids). Throws `ShoalError(ErrorCode.ParameterInvalid)`.
+ * Validates an IVF search (shape, `k`, `nprobe` in [1, nlist], the range window `radius` /
+ * `range_filter` (`resolveRange`), a filter of `count` bits — else a `RangeError`, a caller bug)
+ * and finds the `nprobe` nearest lists of each query (batched `scanTopK` over the centroids).
+ * Throws `ShoalError(ErrorCode.ParameterInvalid)`.
  */
-export function probeLists(spec: IndexSpec, count: number, lists: InvertedLists, queries: Float32Array, nq: number, k: number, params: { nprobe?: number } | undefined, filter: Bitset | undefined): IvfProbe {
+export function probeLists(spec: IndexSpec, count: number, lists: InvertedLists, queries: Float32Array, nq: number, k: number, params: IndexSearchParams | undefined, filter: Bitset | undefined): IvfProbe {
   checkSearchShape(spec.dim, queries, nq, k);
   const nprobe = resolveNprobe(spec, params);
+  const window = resolveRange(spec.metric, params);
   if (filter !== undefined && filter.size !== count) throw new RangeError(`filter has ${filter.size} bits, the index ${count} rows`);
   const coarseQueries = spec.metric === 'COSINE' ? normalizeRows(queries, nq, spec.dim) : queries;
   const base = { metric: lists.metric, dim: spec.dim, count: lists.nlist, vectors: lists.centroids, invNorms: null, rowIds: null };
   const probes = scanTopK(base, coarseQueries, nq, nprobe, null).ids;
-  return { nprobe, probes, queries: coarseQueries, filter: filter ?? null };
+  return { nprobe, probes, queries: coarseQueries, filter: filter ?? null, window };
 }
 
 /** Bytes held by `lists`. */

@@ -19,6 +19,7 @@ import { buildInvertedLists, coarseMetric, listsBytes, normalizeRows, probeLists
 import type { InvertedLists } from './ivf-lists.ts';
 import { normalizeIvfPqParams, resolveNprobe } from './ivf-params.ts';
 import { bytesOf, PayloadReader } from './payload.ts';
+import { resolveRange } from './range.ts';
 import { encodePq, pqKs, pqLookup, pqTable, trainPq } from './pq.ts';
 import type { PqCodes, ProductQuantizer } from './pq.ts';
 import { innerProduct } from './distance.ts';
@@ -48,7 +49,8 @@ export class IvfPqIndex implements VectorIndex {
   /**
    * Approximate top-k over the rows of the `params.nprobe` (default min(8, nlist)) nearest lists
    * (see `VectorIndex.search`), skipping rows whose `filter` bit is clear. Scores are the ADC
-   * approximations. Throws ParameterInvalid for a bad shape, k or nprobe (range [1, nlist]).
+   * approximations; with `params.radius` (and `range_filter`) the window (`resolveRange`) applies to
+   * them. Throws ParameterInvalid for a bad shape, k, nprobe (range [1, nlist]) or range window.
    */
   search(queries: Float32Array, nq: number, k: number, params?: IndexSearchParams, filter?: Bitset): SearchResult {
     const probe = probeLists(this.spec, this.count, this.lists, queries, nq, k, params, filter);
@@ -61,7 +63,7 @@ export class IvfPqIndex implements VectorIndex {
     const ks = pqKs(pq);
     const table = new Float64Array(m * ks);
     const residual = new Float64Array(dim);
-    const heaps = new TopKHeaps(nq, k);
+    const heaps = new TopKHeaps(nq, k, probe.window);
     const qs = probe.queries;
     for (let q = 0; q < nq; q++) {
       const qOff = q * dim;
@@ -110,6 +112,7 @@ export const ivfPqFactory: IndexFactory = {
 
   checkSearchParams(_k: number, params: IndexSearchParams | undefined, spec: IndexSpec) {
     resolveNprobe(spec, params);
+    resolveRange(spec.metric, params);
   },
 
   /**

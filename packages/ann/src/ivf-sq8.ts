@@ -16,6 +16,7 @@ import type { InvertedLists } from './ivf-lists.ts';
 import { normalizeIvfParams, resolveNprobe } from './ivf-params.ts';
 import { KMEANS_DEFAULTS, sampleRows } from './kmeans.ts';
 import { bytesOf, PayloadReader } from './payload.ts';
+import { resolveRange } from './range.ts';
 import { encodeSq8, prepareSq8Query, sq8Dot, sq8L2, trainSq8 } from './sq8.ts';
 import type { ScalarQuantizer } from './sq8.ts';
 import { TopKHeaps } from './topk.ts';
@@ -43,8 +44,10 @@ export class IvfSq8Index implements VectorIndex {
 
   /**
    * Approximate top-k over the rows of the `params.nprobe` (default min(8, nlist)) nearest lists
-   * (see `VectorIndex.search`), skipping rows whose `filter` bit is clear. Throws ParameterInvalid
-   * for a bad shape, k or nprobe (allowed range [1, nlist]).
+   * (see `VectorIndex.search`), skipping rows whose `filter` bit is clear. With `params.radius` (and
+   * `range_filter`), the best k of the probed rows whose (approximate) score lies in that window
+   * (`resolveRange`). Throws ParameterInvalid for a bad shape, k, nprobe (allowed range [1, nlist])
+   * or range window.
    */
   search(queries: Float32Array, nq: number, k: number, params?: IndexSearchParams, filter?: Bitset): SearchResult {
     const probe = probeLists(this.spec, this.count, this.lists, queries, nq, k, params, filter);
@@ -55,7 +58,7 @@ export class IvfSq8Index implements VectorIndex {
     const { codes, sq } = this;
     const step = sq.step;
     const a = new Float64Array(dim);
-    const heaps = new TopKHeaps(nq, k);
+    const heaps = new TopKHeaps(nq, k, probe.window);
     for (let q = 0; q < nq; q++) {
       const base = prepareSq8Query(sq, l2, probe.queries, q * dim, a);
       for (let p = 0; p < nprobe; p++) {
@@ -96,6 +99,7 @@ export const ivfSq8Factory: IndexFactory = {
 
   checkSearchParams(_k: number, params: IndexSearchParams | undefined, spec: IndexSpec) {
     resolveNprobe(spec, params);
+    resolveRange(spec.metric, params);
   },
 
   /**

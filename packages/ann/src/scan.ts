@@ -4,6 +4,7 @@
  * O(nq · k) for the heaps, nothing per scanned vector.
  */
 import { inverseNorm, innerProduct, l2Squared } from './distance.ts';
+import type { RangeWindow } from './range.ts';
 import { TopKHeaps } from './topk.ts';
 import type { Bitset, MetricType, SearchResult } from './types.ts';
 
@@ -27,13 +28,14 @@ function tileRows(dim: number): number {
 
 /**
  * Exact top-`k` of each of the `nq` queries (`nq × dim` floats, row-major) over `base`, keeping
- * only block rows whose bit is set in `filter` (bit index = block row) when a filter is given.
+ * only block rows whose bit is set in `filter` (bit index = block row) when a filter is given, and
+ * with a range `window` (`resolveRange`) only rows whose reported (float32) score lies inside it.
  * Scores follow Milvus (L2 squared distance ascending; IP and COSINE similarity descending); equal
  * scores are ordered by smaller id. Fewer than k qualifying rows leave id −1 places (see
  * `TopKHeaps.drain`). Shapes are not checked here: callers validate them.
  */
-export function scanTopK(base: ScanBase, queries: Float32Array, nq: number, k: number, filter: Bitset | null): SearchResult {
-  const heaps = new TopKHeaps(nq, k);
+export function scanTopK(base: ScanBase, queries: Float32Array, nq: number, k: number, filter: Bitset | null, window: RangeWindow | null = null): SearchResult {
+  const heaps = new TopKHeaps(nq, k, window);
   const { dim, count, vectors, rowIds, metric } = base;
   const tile = tileRows(dim);
   const qInv = metric === 'COSINE' ? new Float64Array(nq) : null;

@@ -5,7 +5,16 @@
  * max-heap stored in flat typed arrays (`nq × k` keys and ids). "Best" means the smallest key;
  * metrics where larger is better push the negated score. Ties on the key are broken by the
  * smaller row id, so the selection is deterministic and equals a full sort by (key, id).
+ *
+ * With a range window (`range.ts`) the heaps admit only candidates whose reported score — the key
+ * rounded to float32, as `drain` reports it — lies inside the window, so a range search is a top-k
+ * search over the rows inside the window. The check happens in `push`, which a scan calls only for
+ * keys that beat `threshold`: plain top-k searches pay nothing for it.
  */
+import { keyInRange } from './range.ts';
+import type { RangeWindow } from './range.ts';
+
+/** `nq` bounded max-heaps of (key, id), optionally restricted to a range window (see the module comment). */
 export class TopKHeaps {
   /** Number of queries. */
   readonly nq: number;
@@ -14,11 +23,16 @@ export class TopKHeaps {
   private readonly keys: Float64Array;
   private readonly ids: Int32Array;
   private readonly sizes: Int32Array;
+  private readonly window: RangeWindow | null;
 
-  /** `nq` empty heaps of capacity `k` (k ≥ 1). */
-  constructor(nq: number, k: number) {
+  /**
+   * `nq` empty heaps of capacity `k` (k ≥ 1). With `window`, candidates whose float32-rounded key
+   * lies outside it are refused (see the module comment).
+   */
+  constructor(nq: number, k: number, window: RangeWindow | null = null) {
     this.nq = nq;
     this.k = k;
+    this.window = window;
     this.keys = new Float64Array(nq * k);
     this.ids = new Int32Array(nq * k);
     this.sizes = new Int32Array(nq);
@@ -32,8 +46,12 @@ export class TopKHeaps {
     return this.sizes[q] < this.k ? Infinity : this.keys[q * this.k];
   }
 
-  /** Offers candidate row `id` with `key` (smaller is better) to query `q`'s heap. */
+  /**
+   * Offers candidate row `id` with `key` (smaller is better) to query `q`'s heap; refused when the
+   * heaps have a range window and `Math.fround(key)` lies outside it.
+   */
   push(q: number, key: number, id: number): void {
+    if (this.window !== null && !keyInRange(this.window, Math.fround(key))) return;
     const k = this.k;
     const base = q * k;
     const keys = this.keys;

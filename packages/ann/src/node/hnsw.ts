@@ -10,6 +10,16 @@
  * scores are 1 − distance. hnswlib computes distances in float32, so IP/COSINE scores carry its
  * float32 rounding of 1 − s (absolute error ≈ 6e-8 near s = 0).
  *
+ * Range search (`radius`/`range_filter`, `range.ts`): hnswlib has no range API, so a range search
+ * asks hnswlib for the k' = max(k, ef) nearest rows and keeps those inside the window, best first;
+ * while fewer than k of them are inside the window, all k' lie inside the far bound (so more rows
+ * inside it may follow) and k' < the passing rows, it asks again with k' doubled. hnswlib searches
+ * with ef' = max(ef, k'), so a round costs about as much as a top-k' search, and all rounds together
+ * less than twice the last one: a window holding ≈ W rows nearer than the k-th row wanted costs like
+ * a top-(W + k) search, at worst (a window admitting nearly every row, or a `range_filter`
+ * excluding most of them) a search visiting the whole graph. With ef ≥ the row count every
+ * reachable row is returned at once and the answer is exact.
+ *
  * Labels are row offsets. Payload of its file (`format.ts`): hnswlib's own index file, verbatim.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +32,8 @@ import { Bitset as BitsetClass } from '../bitset.ts';
 import type { IndexFactory } from '../factory.ts';
 import { encodeIndexFile } from '../format.ts';
 import { checkIntRange, checkSearchShape, INT_MAX, rejectUnknownKeys } from '../params.ts';
+import { keyInRange, resolveRange } from '../range.ts';
+import type { RangeWindow } from '../range.ts';
 import { scanTopK } from '../scan.ts';
 import type { Bitset, BuildOptions, IndexSearchParams, IndexSpec, SearchResult, VectorIndex } from '../types.ts';
 import { inverseNorms } from '../distance.ts';
@@ -95,24 +107,28 @@ export class HnswIndex implements VectorIndex {
    * Approximate top-k (see `VectorIndex.search`) with `params.ef` (default max(k, 64)). k above the
    * number of (passing) rows yields fewer results, padded with id −1. A filter is applied inside
    * hnswlib's graph search (its filter callback), except that a filter passing very few rows is
-   * answered exactly by a scan of those rows (`scansPassingRows`).
+   * answered exactly by a scan of those rows (`scansPassingRows`). With `params.radius` (and
+   * `range_filter`), the best k rows found inside that window (`resolveRange`; see the module comment
+   * for the strategy and its cost). Throws ParameterInvalid for a bad shape, k, ef or range window.
    */
   search(queries: Float32Array, nq: number, k: number, params?: IndexSearchParams, filter?: Bitset): SearchResult {
     const dim = this.spec.dim;
     checkSearchShape(dim, queries, nq, k);
     const ef = resolveEf(k, params);
+    const window = resolveRange(this.spec.metric, params);
     if (filter !== undefined && filter.size !== this.count) throw new RangeError(`filter has ${filter.size} bits, the index ${this.count} rows`);
     let passing = this.count;
     let accept: ((label: number) => boolean) | undefined;
     if (filter !== undefined) {
       passing = countPassing(filter);
-      if (scansPassingRows(passing, this.count, dim, ef, k)) return this.scanPassing(queries, nq, k, filter, passing);
+      if (scansPassingRows(passing, this.count, dim, ef, k)) return this.scanPassing(queries, nq, k, filter, passing, window);
       if (passing < this.count) accept = acceptFunction(filter);
     }
     if (ef !== this.currentEf) {
       this.native.setEf(ef);
       this.currentEf = ef;
     }
+    if (window !== null) return this.searchRange(queries, nq, k, ef, window, passing, accept);
     const ids = new Int32Array(nq * k);
     const scores = new Float32Array(nq * k);
     const l2 = this.spec.metric === 'L2';
@@ -138,8 +154,49 @@ export class HnswIndex implements VectorIndex {
     return { nq, k, ids, scores };
   }
 
-  /** Exact search over the `passing` rows of `filter`, reading their vectors back from hnswlib. */
-  private scanPassing(queries: Float32Array, nq: number, k: number, filter: Bitset, passing: number): SearchResult {
+  /**
+   * Range search (see the module comment): per query, rounds of `searchKnn` for k' = max(k, ef)
+   * rows, k' doubling (up to `passing`) while fewer than k results lie in `window`, hnswlib
+   * returned all k' asked for and the farthest of them is still inside the far bound.
+   */
+  private searchRange(queries: Float32Array, nq: number, k: number, ef: number, window: RangeWindow, passing: number, accept: ((label: number) => boolean) | undefined): SearchResult {
+    const dim = this.spec.dim;
+    const l2 = this.spec.metric === 'L2';
+    const ids = new Int32Array(nq * k);
+    const scores = new Float32Array(nq * k);
+    const pad = l2 ? Infinity : -Infinity;
+    const point = this.point;
+    for (let q = 0; q < nq; q++) {
+      fillPoint(point, queries, q, dim);
+      const base = q * k;
+      let want = Math.min(Math.max(k, ef), passing);
+      let found = 0;
+      while (want > 0) {
+        const { neighbors, distances } = this.native.searchKnn(point, want, accept);
+        const n = neighbors.length;
+        found = 0; // each round rewrites the places from the start
+        let lastKey = Infinity;
+        for (let i = 0; i < n; i++) {
+          const score = Math.fround(l2 ? distances[i] : 1 - distances[i]);
+          lastKey = window.sign * score;
+          if (found < k && keyInRange(window, lastKey)) {
+            ids[base + found] = neighbors[i];
+            scores[base + found++] = score;
+          }
+        }
+        if (found >= k || n < want || want >= passing || !(lastKey < window.farKey)) break;
+        want = Math.min(2 * want, passing);
+      }
+      for (let i = found; i < k; i++) {
+        ids[base + i] = -1;
+        scores[base + i] = pad;
+      }
+    }
+    return { nq, k, ids, scores };
+  }
+
+  /** Exact search over the `passing` rows of `filter`, reading their vectors back from hnswlib, within `window` if given. */
+  private scanPassing(queries: Float32Array, nq: number, k: number, filter: Bitset, passing: number, window: RangeWindow | null): SearchResult {
     const dim = this.spec.dim;
     const vectors = new Float32Array(passing * dim);
     const rowIds = new Int32Array(passing);
@@ -150,7 +207,7 @@ export class HnswIndex implements VectorIndex {
     });
     const metric = this.spec.metric;
     const invNorms = metric === 'COSINE' ? inverseNorms(vectors, passing, dim) : null;
-    return scanTopK({ metric, dim, count: passing, vectors, invNorms, rowIds }, queries, nq, k, null);
+    return scanTopK({ metric, dim, count: passing, vectors, invNorms, rowIds }, queries, nq, k, null, window);
   }
 
   /** File bytes: the header, then hnswlib's index file. */
@@ -227,8 +284,9 @@ export const hnswFactory: IndexFactory = {
     };
   },
 
-  checkSearchParams(k: number, params: IndexSearchParams | undefined) {
+  checkSearchParams(k: number, params: IndexSearchParams | undefined, spec: IndexSpec) {
     resolveEf(k, params);
+    resolveRange(spec.metric, params);
   },
 
   build(spec: IndexSpec, vectors: Float32Array, count: number, opts: BuildOptions) {
