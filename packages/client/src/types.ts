@@ -6,16 +6,24 @@
 
 /** A primary key: Int64 (`number` or `bigint`, or a decimal string) or VarChar (`string`). */
 export type PrimaryKey = number | bigint | string;
-/** An entity: field name → value (FloatVector: `number[]` or `Float32Array`). */
+/**
+ * An entity: field name → value. FloatVector: `number[]` or `Float32Array` of `dim` numbers.
+ * BinaryVector (`dim` bits): in requests `number[]` or `Uint8Array` of `dim / 8` bytes, or a
+ * base64 string; in answers a base64 string of the `dim / 8` bytes (as Milvus returns it).
+ */
 export type Row = Record<string, unknown>;
-/** Similarity metrics Shoal implements. */
-export type MetricType = 'L2' | 'IP' | 'COSINE';
+/** Metrics Shoal implements: L2, IP, COSINE for FloatVector fields; HAMMING, JACCARD for BinaryVector fields. */
+export type MetricType = 'L2' | 'IP' | 'COSINE' | 'HAMMING' | 'JACCARD';
 /** Milvus consistency levels Shoal implements. */
 export type ConsistencyLevel = 'Strong' | 'Session' | 'Bounded' | 'Eventually';
 /** Field data types Shoal implements (Milvus names). */
-export type DataType = 'Bool' | 'Int8' | 'Int16' | 'Int32' | 'Int64' | 'Float' | 'Double' | 'VarChar' | 'JSON' | 'FloatVector';
-/** Index types Shoal accepts (`AUTOINDEX` = HNSW with M=16, efConstruction=200). */
-export type IndexType = 'AUTOINDEX' | 'FLAT' | 'HNSW';
+export type DataType = 'Bool' | 'Int8' | 'Int16' | 'Int32' | 'Int64' | 'Float' | 'Double' | 'VarChar' | 'JSON' | 'FloatVector' | 'BinaryVector';
+/**
+ * Index types Shoal accepts: FLAT, HNSW, IVF_* for FloatVector fields, BIN_FLAT, BIN_IVF_FLAT for
+ * BinaryVector fields; `AUTOINDEX` = HNSW (M=16, efConstruction=200), or BIN_IVF_FLAT (nlist=128)
+ * on a BinaryVector field.
+ */
+export type IndexType = 'AUTOINDEX' | 'FLAT' | 'HNSW' | 'IVF_FLAT' | 'IVF_SQ8' | 'IVF_PQ' | 'BIN_FLAT' | 'BIN_IVF_FLAT';
 /** Milvus load states. */
 export type LoadState = 'LoadStateNotExist' | 'LoadStateNotLoad' | 'LoadStateLoading' | 'LoadStateLoaded';
 
@@ -28,7 +36,10 @@ export interface FieldSchemaInput {
   dataType: DataType;
   isPrimary?: boolean;
   isPartitionKey?: boolean;
-  /** `dim` for FloatVector (2..32,768), `max_length` for VarChar (1..65,535, UTF-8 bytes). */
+  /**
+   * `dim` for FloatVector (2..32,768) or BinaryVector (bits: a multiple of 8 in 8..32,768),
+   * `max_length` for VarChar (1..65,535, UTF-8 bytes).
+   */
   elementTypeParams?: { dim?: number; max_length?: number };
   description?: string;
 }
@@ -37,7 +48,7 @@ export interface FieldSchemaInput {
 export interface IndexParam {
   fieldName: string;
   indexName?: string;
-  /** Default COSINE. */
+  /** Default COSINE (FloatVector) or HAMMING (BinaryVector). */
   metricType?: MetricType;
   /** Default AUTOINDEX. */
   indexType?: IndexType;
@@ -136,8 +147,8 @@ export interface QueryParams extends ReadParams {
 
 /** `search` parameters. */
 export interface SearchParams extends ReadParams {
-  /** Query vectors (nq of them). */
-  data: (number[] | Float32Array)[];
+  /** Query vectors (nq of them): `dim` numbers each, or for a BinaryVector field `dim / 8` bytes or a base64 string. */
+  data: (number[] | Float32Array | Uint8Array | string)[];
   annsField?: string;
   filter?: string;
   /** top-k, default 100. */

@@ -5,6 +5,7 @@
  * efConstruction and a fixed seed for HNSW; `BruteforceSearch` for FLAT.
  */
 import hnswlib from 'hnswlib-node';
+import { ErrorCode, ShoalError } from '@shoal/actors';
 import type { MetricType } from '@shoal/client';
 import type { Dataset } from './dataset.ts';
 import { rowArray } from './dataset.ts';
@@ -19,7 +20,8 @@ export interface RawResult {
   sweep: SweepRow[];
 }
 
-const SPACES: Record<MetricType, hnswlib.SpaceName> = { L2: 'l2', IP: 'ip', COSINE: 'cosine' };
+/** hnswlib's space of each float metric (the datasets are fvecs, so never a binary metric). */
+const SPACES: Partial<Record<MetricType, hnswlib.SpaceName>> = { L2: 'l2', IP: 'ip', COSINE: 'cosine' };
 
 /**
  * Builds the raw index over `ds.base` (synchronous, on this thread) and runs the same query passes
@@ -28,6 +30,7 @@ const SPACES: Record<MetricType, hnswlib.SpaceName> = { L2: 'l2', IP: 'ip', COSI
  */
 export async function benchRaw(ds: Dataset, queries: number[][], p: BenchParams, seed: number, log: (line: string) => void): Promise<RawResult> {
   const space = SPACES[ds.metric];
+  if (!space) throw new ShoalError(ErrorCode.ParameterInvalid, `the raw hnswlib baseline takes float metrics (L2, IP, COSINE), not ${ds.metric}`);
   log(`building raw hnswlib ${p.index === 'HNSW' ? 'HierarchicalNSW' : 'BruteforceSearch'} (${space})`);
   const t0 = performance.now();
   const index = p.index === 'HNSW' ? new hnswlib.HierarchicalNSW(space, ds.base.dim) : new hnswlib.BruteforceSearch(space, ds.base.dim);

@@ -7,8 +7,8 @@
  *   is created and the collection loaded. Unlike Milvus, the dynamic field is off (Shoal does not
  *   have it yet; see docs/api.md).
  * - full schema: `schema.fields` [{fieldName, dataType, isPrimary, isPartitionKey,
- *   elementTypeParams: {dim, max_length}}], `schema.autoID`, `indexParams`; the collection is
- *   loaded only when `indexParams` are given (as in Milvus).
+ *   elementTypeParams: {dim, max_length}}] (a BinaryVector's `dim` counts bits), `schema.autoID`,
+ *   `indexParams`; the collection is loaded only when `indexParams` are given (as in Milvus).
  * - `params`: `shardsNum`, `partitionsNum`, `consistencyLevel`, `max_length`, `enableDynamicField`.
  */
 import type { CreateCollectionRequest, FieldInput, IndexParamInput } from '@shoal/cluster';
@@ -20,9 +20,9 @@ import { DEFAULT_METRIC, parseMetric, readIndexParams } from './index-params.ts'
 
 /** Data types Shoal implements (Milvus names, case-sensitive as in Milvus). */
 const SUPPORTED_TYPES: readonly DataType[] = ['Bool', 'Int8', 'Int16', 'Int32', 'Int64', 'Float', 'Double',
-  'VarChar', 'JSON', 'FloatVector'];
+  'VarChar', 'JSON', 'FloatVector', 'BinaryVector'];
 /** Milvus data types that Shoal does not implement yet (3000, not 1100). */
-const MILVUS_ONLY_TYPES = ['Array', 'BinaryVector', 'Float16Vector', 'BFloat16Vector', 'SparseFloatVector',
+const MILVUS_ONLY_TYPES = ['Array', 'Float16Vector', 'BFloat16Vector', 'SparseFloatVector',
   'Int8Vector', 'Geometry', 'Timestamptz', 'ArrayOfVector', 'ArrayOfStruct', 'String', 'Text'];
 
 /** Go's `strconv.ParseBool` spellings of true (Milvus reads `params` values with `%v`). */

@@ -7,31 +7,40 @@ import type { IndexParamInput } from '@shoal/cluster';
 import { notSupported } from '@shoal/actors';
 import type { BodyReader } from './body.ts';
 
-/** Metric types Shoal implements (Milvus names; case-insensitive on input, as in Milvus). */
-export const SUPPORTED_METRICS = ['L2', 'IP', 'COSINE'] as const;
+/**
+ * Metric types Shoal implements (Milvus names; case-insensitive on input, as in Milvus): L2, IP,
+ * COSINE for FloatVector fields, HAMMING, JACCARD for BinaryVector fields (the router checks the
+ * metric against the field and the index type).
+ */
+export const SUPPORTED_METRICS = ['L2', 'IP', 'COSINE', 'HAMMING', 'JACCARD'] as const;
 /** Milvus metric types that Shoal does not implement yet (answered with 3000, not 1100). */
-const MILVUS_ONLY_METRICS = ['HAMMING', 'JACCARD', 'BM25', 'MHJACCARD', 'SUBSTRUCTURE', 'SUPERSTRUCTURE'];
+const MILVUS_ONLY_METRICS = ['BM25', 'MHJACCARD'];
+/** Binary metrics that Milvus no longer offers for its binary indexes: answered 1100 (not a metric Shoal will add). */
+const RETIRED_BINARY_METRICS = ['SUBSTRUCTURE', 'SUPERSTRUCTURE'];
 
 /** Index types Shoal accepts (`AUTOINDEX` = Shoal's choice, see docs/api.md). */
-export const SUPPORTED_INDEX_TYPES = ['AUTOINDEX', 'FLAT', 'HNSW', 'IVF_FLAT', 'IVF_SQ8', 'IVF_PQ'] as const;
+export const SUPPORTED_INDEX_TYPES = ['AUTOINDEX', 'FLAT', 'HNSW', 'IVF_FLAT', 'IVF_SQ8', 'IVF_PQ', 'BIN_FLAT', 'BIN_IVF_FLAT'] as const;
 /** Milvus index types that Shoal does not implement yet (answered with 3000, not 1100). */
 const MILVUS_ONLY_INDEX_TYPES = ['IVF_RABITQ', 'SCANN', 'DISKANN',
   'HNSW_SQ', 'HNSW_PQ', 'HNSW_PRQ', 'GPU_BRUTE_FORCE', 'GPU_IVF_FLAT', 'GPU_IVF_PQ', 'GPU_CAGRA',
-  'BIN_FLAT', 'BIN_IVF_FLAT', 'SPARSE_INVERTED_INDEX', 'SPARSE_WAND', 'INVERTED', 'STL_SORT', 'TRIE',
+  'SPARSE_INVERTED_INDEX', 'SPARSE_WAND', 'INVERTED', 'STL_SORT', 'TRIE',
   'BITMAP', 'NGRAM', 'RTREE'];
 
-/** Metric used when an index parameter names none (Milvus's `DefaultMetricType`). */
+/** Metric of the quick setup's FloatVector index when the request names none (Milvus's `DefaultMetricType`). */
 export const DEFAULT_METRIC = 'COSINE';
 
 /**
  * Validates a metric type name read from `key` of `body`: returns the upper-cased Shoal metric.
- * Throws 3000 for a Milvus metric Shoal lacks and 1100 for an unknown name.
+ * Throws 3000 for a Milvus metric Shoal lacks and 1100 for SUBSTRUCTURE/SUPERSTRUCTURE and unknown names.
  */
-export function parseMetric(body: BodyReader, key: string, value: string): IndexParamInput['metricType'] {
+export function parseMetric(body: BodyReader, key: string, value: string): NonNullable<IndexParamInput['metricType']> {
   const upper = value.toUpperCase();
   const found = SUPPORTED_METRICS.find((m) => m === upper);
   if (found) return found;
   if (MILVUS_ONLY_METRICS.includes(upper)) throw notSupported(`metric type ${upper}`);
+  if (RETIRED_BINARY_METRICS.includes(upper)) {
+    throw body.invalid(key, value, `${upper} is not supported for binary vectors; their metric types are HAMMING and JACCARD`);
+  }
   throw body.invalid(key, value, `metric types are ${SUPPORTED_METRICS.join(', ')}`);
 }
 
@@ -59,7 +68,8 @@ export function numericParams(params: Record<string, unknown> | undefined, drop:
 
 /**
  * Reads `body[key]` (an array of Milvus `IndexParam`) into `IndexParamInput[]`.
- * Each entry: `fieldName` (required), `indexName`, `metricType` (default COSINE), `indexType` or
+ * Each entry: `fieldName` (required), `indexName`, `metricType` (absent: the router's default for
+ * the field's type, COSINE for FloatVector and HAMMING for BinaryVector, as Milvus), `indexType` or
  * `params.index_type` (default AUTOINDEX), `params`. Throws 1802/1801/1100/3000 (see body.ts).
  */
 export function readIndexParams(body: BodyReader, key: string): IndexParamInput[] {
@@ -71,10 +81,10 @@ export function readIndexParams(body: BodyReader, key: string): IndexParamInput[
     const typeName = entry.optString('indexType') || (params?.optString('index_type') ?? '');
     const out: IndexParamInput = {
       fieldName: entry.requireString('fieldName'),
-      metricType: metricName === '' ? DEFAULT_METRIC : parseMetric(entry, 'metricType', metricName),
       indexType: typeName === '' ? 'AUTOINDEX' : parseIndexType(entry, 'indexType', typeName),
       params: numericParams(params?.obj, ['index_type', 'metric_type']),
     };
+    if (metricName !== '') out.metricType = parseMetric(entry, 'metricType', metricName);
     const indexName = entry.optString('indexName');
     if (indexName) out.indexName = indexName;
     return out;

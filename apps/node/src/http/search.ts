@@ -1,18 +1,21 @@
 /**
  * `POST /v2/vectordb/entities/search` with the shapes of Milvus's handler_v2.go `search`.
  *
- * Request: `collectionName`, `data` (query vectors, `number[][]`), `annsField`, `filter`, `limit`
+ * Request: `collectionName`, `data` (query vectors: `number[][]`; for a BinaryVector field arrays of
+ * `dim / 8` bytes or base64 strings), `annsField`, `filter`, `limit`
  * (default 100), `offset`, `outputFields`, `searchParams` {`metricType`, `params` {`ef`, `radius`,
  * `range_filter`, …}}, `partitionNames`, `consistencyLevel`.
  *
  * Response: the hits of all query vectors in ONE flat list, query after query, with `topks[q]`
  * = the number of hits of query `q` (Milvus's `buildQueryResp` + `HTTPReturnTopks`). Each hit is
- * `{ ...outputFields, id: <primary key>, distance: <float32 score> }`; the key is literally `id`
+ * `{ ...outputFields, id: <primary key>, distance: <float32 score> }` (a BinaryVector output field
+ * is a base64 string, as in Milvus); the key is literally `id`
  * whatever the primary field is called (Milvus's `DefaultPrimaryFieldName`). When no query has a
  * hit the answer is `{ code: 0, data: [], cost: 0 }` without `topks`, as in Milvus.
  */
 import type { SearchRequest } from '@shoal/cluster';
 import { notSupported } from '@shoal/actors';
+import { decodeBase64 } from '@shoal/shard';
 import type { BodyReader } from './body.ts';
 import { readConsistency } from './consistency.ts';
 import { DEFAULT_LIMIT, rejectExprParams } from './entities.ts';
@@ -21,18 +24,24 @@ import { ok, type RouteTable } from './route.ts';
 import { float32Shortest, wireRow, wireValue } from './wire.ts';
 
 /**
- * Reads `data`: a non-empty array of vectors, each a non-empty array of finite numbers. Throws
- * 1802 when absent, 1801 for any other shape (Milvus: IncorrectParameterFormat from
- * `generatePlaceholderGroup`), 3000 for text queries (Milvus's BM25 full-text search).
+ * Reads `data`: a non-empty array of query vectors, each a non-empty array of finite numbers (a
+ * FloatVector query, or the bytes of a BinaryVector query) or a standard base64 string (a
+ * BinaryVector query: Milvus's `serializeByteVectors` reads each into a Go `[]byte`, which takes
+ * either form). The router checks them against the collection's vector field. Throws 1802 when
+ * absent, 1801 for any other shape (Milvus: IncorrectParameterFormat from
+ * `generatePlaceholderGroup`), 3000 for other strings (text queries of Milvus's BM25 full-text search).
  */
-function readVectors(body: BodyReader): number[][] {
+function readVectors(body: BodyReader): (number[] | string)[] {
   if (!body.has('data')) throw body.missing('data');
   const data = body.optArray('data') as unknown[];
   if (data.length === 0) throw body.wrongType('data', 'a non-empty array of vectors', data);
   return data.map((v, i) => {
-    if (typeof v === 'string') throw notSupported('full-text search (text queries in `data`)');
+    if (typeof v === 'string') {
+      if (decodeBase64(v) === null) throw notSupported('full-text search (text queries in `data`)');
+      return v;
+    }
     if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
-      throw body.wrongType(`data[${i}]`, 'a vector: a non-empty array of finite numbers', v);
+      throw body.wrongType(`data[${i}]`, 'a vector: a non-empty array of finite numbers, or a base64 string of a binary vector', v);
     }
     return v as number[];
   });

@@ -103,11 +103,14 @@ export function float32Shortest(x: number): number {
 /**
  * Converts one field value of a result row to its wire form: `bigint` (an Int64 field or key) →
  * integer or decimal string per `allowInt64`; `Float32Array` (a FloatVector) → array of shortest
- * float32 decimals; other typed arrays → plain arrays; anything else unchanged.
+ * float32 decimals; `Uint8Array` (a BinaryVector, the only field read back as one) → a standard
+ * base64 string, as Milvus writes a Go `[]byte` (`buildQueryResp` in utils.go); other typed
+ * arrays → plain arrays; anything else unchanged.
  */
 export function wireValue(value: unknown, allowInt64: boolean): unknown {
   if (typeof value === 'bigint') return allowInt64 ? value : value.toString();
   if (value instanceof Float32Array) return Array.from(value, float32Shortest);
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     return Array.from(value as unknown as ArrayLike<number | bigint>, (v) => wireValue(v, allowInt64));
   }
