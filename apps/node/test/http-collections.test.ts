@@ -50,7 +50,7 @@ describe('REST v2 collections/create', () => {
     const badId = await post(app, '/collections/create', quick('c', 4, { idType: 'UUID' }));
     expect(badId.json.code).toBe(1100);
     expect(badId.json.message).toMatch(/Int64 or VarChar/);
-    expect((await post(app, '/collections/create', quick('c', 4, { metricType: 'HAMMING' }))).json.code).toBe(3000);
+    expect((await post(app, '/collections/create', quick('c', 4, { metricType: 'BM25' }))).json.code).toBe(3000);
     expect((await post(app, '/collections/create', quick('c', 4, { metricType: 'EUCLID' }))).json.code).toBe(1100);
     const wrong = await post(app, '/collections/create', { collectionName: 'c', dimension: '4' });
     expect(wrong.json.code).toBe(1801);
@@ -118,7 +118,7 @@ describe('REST v2 collections/create', () => {
   it('full schema errors: Milvus-only types (3000), unknown types (1100), missing names (1802), undeclared index field (1802)', async () => {
     const { app, service } = setup();
     const field = (f: Record<string, unknown>) => ({ collectionName: 'x', schema: { fields: [{ fieldName: 'id', dataType: 'Int64', isPrimary: true }, f] } });
-    expect((await post(app, '/collections/create', field({ fieldName: 'b', dataType: 'BinaryVector' }))).json.code).toBe(3000);
+    expect((await post(app, '/collections/create', field({ fieldName: 'b', dataType: 'Float16Vector' }))).json.code).toBe(3000);
     const unknown = await post(app, '/collections/create', field({ fieldName: 'b', dataType: 'Float64' }));
     expect(unknown.json.code).toBe(1100);
     expect(unknown.json.message).toMatch(/Float64.*FloatVector/);
@@ -162,7 +162,9 @@ describe('REST v2 collections: describe, list, has, drop, load, release, stats, 
     expect((await post(app, '/collections/list', {})).json).toEqual({ code: 0, data: ['a', 'b'] });
     expect((await post(app, '/collections/has', { collectionName: 'a' })).json).toEqual({ code: 0, data: { has: true } });
     expect((await post(app, '/collections/has', { collectionName: 'z' })).json).toEqual({ code: 0, data: { has: false } });
-    expect((await post(app, '/collections/get_stats', { collectionName: 'a' })).json).toEqual({ code: 0, data: { rowCount: 0 } });
+    expect((await post(app, '/collections/get_stats', { collectionName: 'a' })).json).toEqual({
+      code: 0, data: { rowCount: 0, memory: { totalBytes: 0, rawBytes: 0, rawVectorBytes: 0, indexBytes: 0, segments: [] } },
+    });
     expect((await post(app, '/collections/release', { collectionName: 'a' })).json).toEqual({ code: 0, data: {} });
     expect((await post(app, '/collections/get_load_state', { collectionName: 'a' })).json.data).toEqual({ loadState: 'LoadStateNotLoad' });
     expect((await post(app, '/collections/load', { collectionName: 'a' })).json).toEqual({ code: 0, data: {} });

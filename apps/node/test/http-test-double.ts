@@ -6,7 +6,7 @@
  * asked for. The real implementation is the router of `@shoal/cluster`.
  */
 import type {
-  CollectionDescription, CreateCollectionRequest, IndexDescription, IndexParamInput, LoadState, QueryRequest,
+  CollectionDescription, CollectionStats, CreateCollectionRequest, IndexDescription, IndexParamInput, LoadState, QueryRequest,
   ReadOptions, Row, SearchHit, SearchRequest, ShoalService, WriteResult,
 } from '@shoal/cluster';
 import type { CollectionSchema, FieldSchema, PrimaryKey } from '@shoal/shard';
@@ -84,7 +84,7 @@ export class InMemoryServiceDouble implements ShoalService {
       const auto = (p.indexType ?? 'AUTOINDEX') === 'AUTOINDEX';
       c.indexes.push({
         indexName, fieldName: p.fieldName, indexType: auto ? 'HNSW' : (p.indexType as 'HNSW' | 'FLAT'),
-        metricType: p.metricType, params: auto ? { M: 16, efConstruction: 200 } : (p.params ?? {}),
+        metricType: p.metricType ?? 'COSINE', params: auto ? { M: 16, efConstruction: 200 } : (p.params ?? {}),
         indexState: 'Finished', indexedRows: c.rows.size, totalRows: c.rows.size, pendingIndexRows: 0, failReason: '',
       });
     }
@@ -119,9 +119,10 @@ export class InMemoryServiceDouble implements ShoalService {
     return c.loaded ? { loadState: 'LoadStateLoaded', loadProgress: 100 } : { loadState: 'LoadStateNotLoad', loadProgress: 0 };
   }
 
-  async getCollectionStats(name: string): Promise<{ rowCount: number }> {
+  /** The double keeps rows in a map, not in segments: it reports no segment memory. */
+  async getCollectionStats(name: string): Promise<CollectionStats> {
     this.record('getCollectionStats', name);
-    return { rowCount: this.coll(name).rows.size };
+    return { rowCount: this.coll(name).rows.size, memory: { totalBytes: 0, rawBytes: 0, rawVectorBytes: 0, indexBytes: 0, segments: [] } };
   }
 
   async flush(name: string): Promise<void> { this.record('flush', name); this.coll(name); }
@@ -258,7 +259,8 @@ export class InMemoryServiceDouble implements ShoalService {
     const metric = req.searchParams?.metricType ?? c.indexes.find((i) => i.fieldName === field.name)?.metricType ?? 'COSINE';
     const keys = new Set(this.match(c, req.filter ?? ''));
     const pkName = this.pk(c).name;
-    return req.data.map((q) => this.rowsIn(c, req.partitionNames).filter(([k]) => keys.has(k))
+    if (req.data.some((q) => !(Array.isArray(q) || q instanceof Float32Array))) throw invalidParameter('the test double searches float vectors only');
+    return (req.data as (number[] | Float32Array)[]).map((q) => this.rowsIn(c, req.partitionNames).filter(([k]) => keys.has(k))
       .map(([, r]) => ({ id: r.row[pkName] as PrimaryKey, distance: score(metric, q, r.row[field.name] as Float32Array), fields: this.project(c, r.row, req.outputFields ?? [], false) }))
       .sort((a, b) => (metric === 'L2' ? a.distance - b.distance : b.distance - a.distance))
       .slice(req.offset ?? 0, (req.offset ?? 0) + req.limit));

@@ -1,14 +1,15 @@
 import { ErrorCode, ShoalError, invalidParameter } from '@shoal/actors';
-import { buildSchema, validateName } from '@shoal/shard';
+import { buildSchema, validateName, vectorField } from '@shoal/shard';
 import { DEFAULT_PARTITION, partitionByName } from './catalog.ts';
 import type { CollectionMeta } from './catalog.ts';
 import { CONSISTENCY_LEVELS } from './consistency.ts';
 import { checkIndexReplace, resolveIndexParams } from './index-params.ts';
 import type { RouterContext } from './router-context.ts';
-import type { CollectionDescription, CreateCollectionRequest, IndexDescription, IndexParamInput, LoadState } from './service.ts';
+import type {
+  CollectionDescription, CollectionMemory, CollectionStats, CreateCollectionRequest, IndexDescription, IndexParamInput, LoadState, SegmentMemoryStats,
+} from './service.ts';
+import type { ShardStats } from './shard-actor.ts';
 import { CATALOG_LIMITS } from './catalog.ts';
-
-interface ShardStats { rowCount: number; indexedRows: number; loadedRows: number; totalRows: number; failReason: string }
 
 /**
  * `collections/create`: validates the schema, shards and indexes first (nothing is created on
@@ -62,7 +63,7 @@ export async function dropCollection(ctx: RouterContext, name: string): Promise<
  */
 export async function loadCollection(ctx: RouterContext, name: string): Promise<void> {
   const meta = await ctx.collection(name);
-  if (!meta.index) throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}]: create an index on "${meta.schema.fields.find((f) => f.dataType === 'FloatVector')!.name}" before loading`);
+  if (!meta.index) throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}]: create an index on "${vectorField(meta.schema).name}" before loading`);
   if (!meta.loaded) await ctx.command({ op: 'setLoaded', collection: meta.name, loaded: true });
   await ctx.shards.askAll(meta, { t: 'setLoaded', loaded: true });
 }
@@ -84,10 +85,23 @@ export async function getLoadState(ctx: RouterContext, name: string): Promise<{ 
   return { loadState: state, loadProgress: progress };
 }
 
-/** `collections/get_stats`: live rows. */
-export async function getCollectionStats(ctx: RouterContext, name: string): Promise<{ rowCount: number }> {
+/** `collections/get_stats`: live rows, and the memory of every segment and loaded index (see {@link CollectionStats}). */
+export async function getCollectionStats(ctx: RouterContext, name: string): Promise<CollectionStats> {
   const meta = await ctx.collection(name);
-  return { rowCount: sumStats(await ctx.shards.askAll<ShardStats>(meta, { t: 'stats' })).rowCount };
+  const stats = await ctx.shards.askAll<ShardStats>(meta, { t: 'stats', memory: true });
+  return { rowCount: sumStats(stats).rowCount, memory: collectionMemory(meta, stats) };
+}
+
+/** Sums the shards' segment memory (`stats[n]` is shard n's reply), naming partitions by the catalog. */
+function collectionMemory(meta: CollectionMeta, stats: ShardStats[]): CollectionMemory {
+  const names = new Map(meta.partitions.map((p) => [p.id, p.name]));
+  const segments = stats.flatMap((s, shard) => (s.memory ?? []).map(({ segmentId, partitionIds, ...rest }): SegmentMemoryStats => ({
+    segmentId, shard, ...rest, partitions: partitionIds.flatMap((id) => names.get(id) ?? []),
+  })));
+  const rawBytes = segments.reduce((a, s) => a + s.rawBytes, 0);
+  const indexBytes = segments.reduce((a, s) => a + s.indexBytes, 0);
+  const rawVectorBytes = segments.reduce((a, s) => a + s.rawVectorBytes, 0);
+  return { totalBytes: rawBytes + indexBytes, rawBytes, rawVectorBytes, indexBytes, segments };
 }
 
 /** `collections/flush`: seals growing segments and persists them (then indexes build in the background). */

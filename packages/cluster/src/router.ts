@@ -2,7 +2,7 @@ import * as ddl from './ddl.ts';
 import * as data from './data.ts';
 import type { RouterContext } from './router-context.ts';
 import type {
-  CollectionDescription, CreateCollectionRequest, PrimaryKeyInput, IndexDescription, IndexParamInput, LoadState, QueryRequest,
+  CollectionDescription, CollectionStats, CreateCollectionRequest, PrimaryKeyInput, IndexDescription, IndexParamInput, LoadState, QueryRequest,
   ReadOptions, Row, SearchHit, SearchRequest, ShoalService, WriteResult,
 } from './service.ts';
 
@@ -29,7 +29,7 @@ export class Router implements ShoalService {
   loadCollection(name: string): Promise<void> { return ddl.loadCollection(this.ctx, name); }
   releaseCollection(name: string): Promise<void> { return ddl.releaseCollection(this.ctx, name); }
   getLoadState(name: string): Promise<{ loadState: LoadState; loadProgress: number }> { return ddl.getLoadState(this.ctx, name); }
-  getCollectionStats(name: string): Promise<{ rowCount: number }> { return ddl.getCollectionStats(this.ctx, name); }
+  getCollectionStats(name: string): Promise<CollectionStats> { return ddl.getCollectionStats(this.ctx, name); }
   flush(name: string): Promise<void> { return ddl.flush(this.ctx, name); }
 
   createPartition(collection: string, partition: string): Promise<void> { return ddl.createPartition(this.ctx, collection, partition); }

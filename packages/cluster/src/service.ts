@@ -8,10 +8,12 @@
  *
  * Values: Int64 fields are `bigint` in results; in requests they may be `number` (safe integer),
  * `bigint` or a decimal `string`. FloatVector values are `number[]` of length `dim` (or
- * `Float32Array`) in requests and `Float32Array` in results. VarChar is `string`, JSON any JSON
- * value, Bool `boolean`.
+ * `Float32Array`) in requests and `Float32Array` in results. BinaryVector values (`dim` in bits)
+ * are `dim / 8` bytes: in requests a `number[]` of integers in [0, 255], a `Uint8Array` or a
+ * base64 string (what Milvus's REST API accepts), in results a `Uint8Array`. VarChar is `string`,
+ * JSON any JSON value, Bool `boolean`.
  */
-import type { CollectionSchema, FieldInput, PrimaryKey } from '@shoal/shard';
+import type { CollectionSchema, FieldInput, PrimaryKey, SegmentMemory } from '@shoal/shard';
 import type { MetricType, IndexType } from '@shoal/ann';
 
 /** Milvus consistency levels (DESIGN.md, "Timestamps and consistency"). */
@@ -30,7 +32,8 @@ export type { FieldInput };
 export interface IndexParamInput {
   fieldName: string;
   indexName?: string;
-  metricType: MetricType;
+  /** Default: COSINE for a FloatVector field, HAMMING for a BinaryVector field (as Milvus). */
+  metricType?: MetricType;
   indexType?: IndexType | 'AUTOINDEX';
   /** Build parameters, e.g. `{ M: 16, efConstruction: 200 }`. */
   params?: Record<string, unknown>;
@@ -84,6 +87,38 @@ export interface CollectionDescription {
   createdTimeMs: number;
 }
 
+/**
+ * Memory of one segment in `collections/get_stats` (bytes): `SegmentMemory` of `@shoal/shard`
+ * with the shard number and partition names instead of ids.
+ */
+export type SegmentMemoryStats = Omit<SegmentMemory, 'partitionIds'> & {
+  /** Shard number (0-based) that holds the segment. */
+  shard: number;
+  /** Names of the partitions with rows in the segment (partitions dropped since are left out). */
+  partitions: string[];
+};
+
+/** Memory a collection holds on this node, in bytes: sums over its segments, and each segment. */
+export interface CollectionMemory {
+  /** `rawBytes + indexBytes`. */
+  totalBytes: number;
+  /** Row data of every segment, growing and sealed (see `SegmentMemory.rawBytes`). */
+  rawBytes: number;
+  /** The vector columns' part of `rawBytes`. */
+  rawVectorBytes: number;
+  /** `memoryBytes()` of the ANN indexes loaded in memory. */
+  indexBytes: number;
+  /** Segments with rows, by shard, oldest first (each shard's growing segment last). */
+  segments: SegmentMemoryStats[];
+}
+
+/** `collections/get_stats`: Milvus's live row count, and Shoal's memory report. */
+export interface CollectionStats {
+  /** Live (not deleted) rows. */
+  rowCount: number;
+  memory: CollectionMemory;
+}
+
 /** Result of a write: counts, primary keys written, and the write's hybrid timestamp (Session consistency). */
 export interface WriteResult {
   count: number;
@@ -103,8 +138,11 @@ export interface ReadOptions {
 /** `entities/search`. */
 export interface SearchRequest extends ReadOptions {
   collectionName: string;
-  /** Query vectors (`nq` of them). */
-  data: (number[] | Float32Array)[];
+  /**
+   * Query vectors (`nq` of them), of the collection's vector type: FloatVector `number[]` or
+   * `Float32Array` of `dim`; BinaryVector `number[]` of `dim / 8` bytes, `Uint8Array` or base64.
+   */
+  data: (number[] | Float32Array | Uint8Array | string)[];
   annsField?: string;
   filter?: string;
   /** top-k, 1..16,384. */
@@ -147,8 +185,8 @@ export interface ShoalService {
   releaseCollection(collectionName: string): Promise<void>;
   /** Load state and progress in percent of sealed rows whose index is in memory. Errors: 100. */
   getLoadState(collectionName: string): Promise<{ loadState: LoadState; loadProgress: number }>;
-  /** Number of live rows. Errors: 100. */
-  getCollectionStats(collectionName: string): Promise<{ rowCount: number }>;
+  /** Number of live rows, and the memory of the collection's segments and indexes. Errors: 100. */
+  getCollectionStats(collectionName: string): Promise<CollectionStats>;
   /** Seals the growing segments and persists them to the object store. */
   flush(collectionName: string): Promise<void>;
 

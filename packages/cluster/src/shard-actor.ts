@@ -2,7 +2,7 @@ import { deferReply } from '@shoal/actors';
 import type { Actor, ActorContext } from '@shoal/actors';
 import type { IndexBuilder, IndexSearchParams, IndexSpec, MetricType } from '@shoal/ann';
 import { compileFilter, openShard, readValue, vectorField } from '@shoal/shard';
-import type { ColumnBatch, CollectionSchema, FieldSchema, ObjectStore, PrimaryKey, ReadScope, RowRef, Shard } from '@shoal/shard';
+import type { ColumnBatch, CollectionSchema, FieldSchema, ObjectStore, PrimaryKey, ReadScope, RowRef, SegmentMemory, Shard } from '@shoal/shard';
 import { COORD_PATH } from './coordinator.ts';
 import type { Row, SearchHit } from './service.ts';
 
@@ -32,13 +32,26 @@ export type ShardMsg =
   | { t: 'delete'; pks: PrimaryKey[] } // [{ ts, count }]
   | { t: 'deleteWhere'; filter: string; partitions?: number[] } // [{ ts, count }]
   | { t: 'dropPartition'; partitionId: number } // [{ ts }]
-  | { t: 'search'; read: ReadParams; queries: Float32Array; nq: number; topk: number; metric: MetricType; params: IndexSearchParams } // [SearchHit[][]]
+  | { t: 'search'; read: ReadParams; queries: Float32Array | Uint8Array; nq: number; topk: number; metric: MetricType; params: IndexSearchParams } // [SearchHit[][]]
   | { t: 'query'; read: ReadParams; offset: number; limit?: number } // [Row[]]
   | { t: 'count'; read: ReadParams } // [number]
   | { t: 'flush' } // [void]
   | { t: 'setIndex'; spec: IndexSpec | null } // [void], builds continue in the background
   | { t: 'setLoaded'; loaded: boolean } // [void] once index files are loaded/dropped
-  | { t: 'stats' }; // [{ rowCount, indexedRows, loadedRows, totalRows, failReason }]
+  | { t: 'stats'; memory?: boolean }; // [ShardStats]
+
+/**
+ * A shard replica's `stats` reply: live rows, index progress in rows (see `Shard.indexProgress`),
+ * and, when asked with `memory: true`, each segment's memory (see `Shard.memory`).
+ */
+export interface ShardStats {
+  rowCount: number;
+  indexedRows: number;
+  loadedRows: number;
+  totalRows: number;
+  failReason: string;
+  memory?: SegmentMemory[];
+}
 
 /** What a shard actor is created with. */
 export interface ShardActorOptions {
@@ -126,8 +139,11 @@ export class ShardActor implements Actor<ShardMsg> {
       case 'setLoaded':
         this.background(shard.setLoaded(msg.loaded));
         return undefined;
-      case 'stats':
-        return { rowCount: shard.rowCount, ...shard.indexProgress() };
+      case 'stats': {
+        const stats: ShardStats = { rowCount: shard.rowCount, ...shard.indexProgress() };
+        if (msg.memory) stats.memory = shard.memory();
+        return stats;
+      }
     }
   }
 

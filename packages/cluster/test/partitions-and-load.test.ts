@@ -56,7 +56,13 @@ describe('partitions, load/release and index states', () => {
     await s.insert('l', [row(30)]);
     await s.dropIndex('l', 'v');
     expect(await s.listIndexes('l')).toEqual([]);
-    expect(await s.getCollectionStats('l')).toEqual({ rowCount: 31 });
+    const stats = await s.getCollectionStats('l');
+    expect(stats).toMatchObject({ rowCount: 31, memory: { rawVectorBytes: 31 * 4 * 4, indexBytes: 0 } }); // released: no index in memory
+    expect(stats.memory.segments).toMatchObject([
+      { shard: 0, state: 'Sealed', rows: 30, partitions: ['_default'], rawVectorBytes: 30 * 16, indexType: null, indexBytes: 0 },
+      { shard: 0, state: 'Growing', rows: 1, partitions: ['_default'], rawVectorBytes: 16, indexType: null, indexBytes: 0 },
+    ]);
+    expect(stats.memory.totalBytes).toBe(stats.memory.segments.reduce((a, x) => a + x.rawBytes, 0));
     await s.dropCollection('l');
     expect(await s.hasCollection('l')).toBe(false);
     await node.close();

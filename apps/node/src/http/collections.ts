@@ -2,7 +2,8 @@
  * `/v2/vectordb/collections/*` endpoints, with the request and response shapes of Milvus's
  * handler_v2.go (`createCollection`, `getCollectionDetails`, `listCollections`, `hasCollection`,
  * `dropCollection`, `loadCollection`, `releaseCollection`, `getCollectionLoadState`,
- * `getCollectionStats`, flush).
+ * `getCollectionStats`, flush). `get_stats` adds Shoal's `memory` report to Milvus's `rowCount`
+ * (`CollectionStats` of `@shoal/cluster`; docs/api.md).
  */
 import type { CollectionDescription } from '@shoal/cluster';
 import type { FieldSchema } from '@shoal/shard';
@@ -91,8 +92,8 @@ export const collectionRoutes: RouteTable = {
     return ok({ loadState, loadProgress });
   },
   '/collections/get_stats': async (body, { service }) => {
-    const { rowCount } = await service.getCollectionStats(body.requireString('collectionName'));
-    return ok({ rowCount });
+    const { rowCount, memory } = await service.getCollectionStats(body.requireString('collectionName'));
+    return ok({ rowCount, memory });
   },
   '/collections/flush': async (body, { service }) => {
     await service.flush(body.requireString('collectionName'));
