@@ -10,6 +10,15 @@
  * - Iterations: Lloyd's (assign every sample point to its nearest centroid, move each centroid to
  *   the mean of its points), at most `maxIterations` (default 25, faiss's `niter`), stopping early
  *   once no assignment changes.
+ * - Assignment with Elkan's bounds (C. Elkan, "Using the Triangle Inequality to Accelerate
+ *   k-Means", ICML 2003): each point keeps a lower bound on its distance to every centroid,
+ *   decreased by that centroid's move in each iteration. A centroid is compared with a point only
+ *   if neither that bound nor half the distance between the point's centroid and it exceeds the
+ *   point's exact distance to its own centroid (triangle inequality). The result is Lloyd's; the
+ *   distance computations per iteration drop from n·k towards n once clusters settle, at
+ *   n·k float64s of memory (the sample is at most 256·k rows). Bounds are Euclidean; for spherical
+ *   k-means they apply while every centroid has unit length (then the largest inner product is the
+ *   smallest distance), else an exact pass runs.
  * - Empty clusters: re-seeded at the sample points farthest from their centroids (taken from
  *   clusters that keep at least one point), so that no centroid is wasted.
  * - `metric: 'IP'` is spherical k-means: points go to the centroid of largest inner product and
@@ -20,7 +29,7 @@
  * in assignment go to the smaller centroid number (`scanTopK`).
  */
 import { invalidParameter, SeededRandom } from '@shoal/actors';
-import { l2Squared } from './distance.ts';
+import { innerProduct, l2Squared } from './distance.ts';
 import { scanTopK } from './scan.ts';
 
 /** The metric of a k-means run: squared L2 (Lloyd) or inner product (spherical k-means). */
@@ -82,17 +91,141 @@ export function kmeans(vectors: Float32Array, n: number, dim: number, k: number,
   const centroids = seedPlusPlus(sample, sampleSize, dim, k, rng);
   const maxIterations = opts.maxIterations ?? KMEANS_DEFAULTS.maxIterations;
   const inertia: number[] = [];
+  const state = new ElkanState(sample, sampleSize, dim, k, metric);
   let previous: Int32Array | null = null;
+  let moved: Float64Array | null = null;
   for (let it = 0; it < maxIterations; it++) {
-    const { assign, score } = assignNearest(sample, sampleSize, dim, centroids, k, metric);
+    state.update(centroids, moved);
+    const { assign, score } = state;
     let total = 0;
     for (let i = 0; i < sampleSize; i++) total += score[i];
     inertia.push(metric === 'L2' ? total : -total);
     if (previous !== null && sameAssignment(previous, assign)) break;
+    const before = centroids.slice();
     updateCentroids(sample, sampleSize, dim, k, assign, score, metric, centroids);
-    previous = assign;
+    moved = centroidShifts(before, centroids, k, dim);
+    previous = assign.slice();
   }
   return { centroids, sampleSize, inertia };
+}
+
+/** Relative slack on bound comparisons, far above float64 rounding of the distances involved. */
+const BOUND_SLACK = 1e-9;
+
+/**
+ * Assignment state of Elkan's algorithm (see the module comment) over `s` points: the current
+ * centroid of each point, its exact score there (squared L2, or inner product for IP) and, per
+ * point and centroid, a lower bound on their Euclidean distance (`s × k` float64s).
+ */
+class ElkanState {
+  readonly assign: Int32Array;
+  readonly score: Float32Array;
+  private readonly lower: Float64Array;
+  private readonly norm2: Float64Array | null;
+  private readonly centroidNorm2: Float64Array;
+  private readonly points: Float32Array;
+  private readonly s: number;
+  private readonly dim: number;
+  private readonly k: number;
+  private readonly metric: KMeansMetric;
+  private fresh = false;
+
+  constructor(points: Float32Array, s: number, dim: number, k: number, metric: KMeansMetric) {
+    this.points = points;
+    this.s = s;
+    this.dim = dim;
+    this.k = k;
+    this.metric = metric;
+    this.assign = new Int32Array(s);
+    this.score = new Float32Array(s);
+    this.lower = new Float64Array(s * k);
+    this.norm2 = metric === 'IP' ? new Float64Array(s) : null;
+    if (this.norm2) for (let i = 0; i < s; i++) this.norm2[i] = innerProduct(points, i * dim, points, i * dim, dim);
+    this.centroidNorm2 = new Float64Array(k);
+  }
+
+  /**
+   * Assigns every point to its nearest centroid among `centroids` (`k × dim`; ties → the smaller
+   * number, as `scanTopK`), given how far each centroid moved since the previous call (`moved`,
+   * Euclidean; null on the first call).
+   */
+  update(centroids: Float32Array, moved: Float64Array | null): void {
+    for (let c = 0; c < this.k; c++) this.centroidNorm2[c] = innerProduct(centroids, c * this.dim, centroids, c * this.dim, this.dim);
+    const exact = !this.fresh || moved === null || !this.boundsApply();
+    this.fresh = true;
+    const { s, dim, k, points, assign, score, lower } = this;
+    const gap = exact ? null : centroidGaps(centroids, k, dim);
+    for (let i = 0; i < s; i++) {
+      const row = i * k;
+      const pOff = i * dim;
+      let a = assign[i];
+      let bestKey = Infinity;
+      let u = Infinity;
+      if (!exact) {
+        for (let c = 0; c < k; c++) lower[row + c] = Math.max(0, lower[row + c] - (moved as Float64Array)[c]);
+        bestKey = this.key(pOff, centroids, a);
+        u = this.distance(i, bestKey, a);
+        lower[row + a] = u;
+      }
+      const aOld = a;
+      for (let c = 0; c < k; c++) {
+        if (c === aOld && !exact) continue;
+        if (!exact) {
+          const reach = u * (1 + BOUND_SLACK) + BOUND_SLACK;
+          if (lower[row + c] > reach || (gap as Float64Array)[aOld * k + c] > reach) continue;
+        }
+        const key = this.key(pOff, centroids, c);
+        const d = this.distance(i, key, c);
+        lower[row + c] = d;
+        if (key < bestKey || (key === bestKey && c < a)) {
+          bestKey = key;
+          a = c;
+          u = d;
+        }
+      }
+      assign[i] = a;
+      score[i] = this.metric === 'L2' ? bestKey : -bestKey;
+    }
+  }
+
+  /** The heap key of point (element offset `pOff`) and centroid `c`: squared L2, or −IP. */
+  private key(pOff: number, centroids: Float32Array, c: number): number {
+    const dim = this.dim;
+    return this.metric === 'L2' ? l2Squared(this.points, pOff, centroids, c * dim, dim) : -innerProduct(this.points, pOff, centroids, c * dim, dim);
+  }
+
+  /** Euclidean distance of point `i` to centroid `c`, given their key (`‖x‖² + 2·key + ‖c‖²` for IP). */
+  private distance(i: number, key: number, c: number): number {
+    if (this.norm2 === null) return Math.sqrt(Math.max(0, key));
+    return Math.sqrt(Math.max(0, this.norm2[i] + 2 * key + this.centroidNorm2[c]));
+  }
+
+  /** L2 always; IP only while every centroid has unit length (then max IP = min distance). */
+  private boundsApply(): boolean {
+    if (this.metric === 'L2') return true;
+    for (let c = 0; c < this.k; c++) if (Math.abs(this.centroidNorm2[c] - 1) > 1e-6) return false;
+    return true;
+  }
+}
+
+/** Half the Euclidean distance between every two of the `k` centroids: `k × k` float64s. */
+function centroidGaps(centroids: Float32Array, k: number, dim: number): Float64Array {
+  const gap = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) {
+    for (let b = a + 1; b < k; b++) {
+      const d = Math.sqrt(l2Squared(centroids, a * dim, centroids, b * dim, dim)) / 2;
+      gap[a * k + b] = d;
+      gap[b * k + a] = d;
+    }
+  }
+  return gap;
+}
+
+/** Euclidean distance each of the `k` centroids moved from `before` to `after`. */
+function centroidShifts(before: Float32Array, after: Float32Array, k: number, dim: number): Float64Array {
+  const out = new Float64Array(k);
+  for (let c = 0; c < k; c++) out[c] = Math.sqrt(l2Squared(before, c * dim, after, c * dim, dim));
+  return out;
 }
 
 /**

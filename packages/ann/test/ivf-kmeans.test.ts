@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, ShoalError } from '@shoal/actors';
+import { innerProduct, l2Squared } from '../src/distance.ts';
 import { assignNearest, kmeans } from '../src/kmeans.ts';
 import { randomVectors, rng } from './helpers.ts';
 
@@ -89,6 +90,55 @@ describe('kmeans', () => {
         expect((err as ShoalError).code).toBe(ErrorCode.ParameterInvalid);
         expect((err as Error).message).toMatch(pattern);
       }
+    }
+  });
+});
+
+describe('kmeans with Hamerly bounds', () => {
+  /** One plain Lloyd step: brute-force nearest centroid (ties → smaller number), then float64 means. */
+  function lloydStep(points: Float32Array, n: number, dim: number, centroids: Float32Array, k: number, metric: 'L2' | 'IP'): Float32Array {
+    const sums = new Float64Array(k * dim);
+    const sizes = new Int32Array(k);
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      let bestKey = Infinity;
+      for (let c = 0; c < k; c++) {
+        const key = metric === 'L2' ? l2Squared(points, i * dim, centroids, c * dim, dim) : -innerProduct(points, i * dim, centroids, c * dim, dim);
+        if (key < bestKey) {
+          bestKey = key;
+          best = c;
+        }
+      }
+      sizes[best]++;
+      for (let d = 0; d < dim; d++) sums[best * dim + d] += points[i * dim + d];
+    }
+    const out = new Float32Array(k * dim);
+    for (let c = 0; c < k; c++) {
+      if (sizes[c] === 0) {
+        out.set(centroids.subarray(c * dim, (c + 1) * dim), c * dim);
+        continue;
+      }
+      let norm2 = 0;
+      for (let d = 0; d < dim; d++) {
+        sums[c * dim + d] /= sizes[c];
+        norm2 += sums[c * dim + d] ** 2;
+      }
+      const scale = metric === 'IP' && norm2 > 0 ? 1 / Math.sqrt(norm2) : 1;
+      for (let d = 0; d < dim; d++) out[c * dim + d] = sums[c * dim + d] * scale;
+    }
+    return out;
+  }
+
+  it.each(['L2', 'IP'] as const)('%s: gives exactly the iterates of plain Lloyd (bounds only skip work)', (metric) => {
+    const n = 3000;
+    const dim = 12;
+    const k = 24;
+    const points = randomVectors(n, dim, 11);
+    let previous = kmeans(points, n, dim, k, { seed: 5, metric, maxIterations: 1 }).centroids;
+    for (let t = 2; t <= 10; t++) {
+      const current = kmeans(points, n, dim, k, { seed: 5, metric, maxIterations: t }).centroids;
+      expect(Array.from(current)).toEqual(Array.from(lloydStep(points, n, dim, previous, k, metric)));
+      previous = current;
     }
   });
 });
