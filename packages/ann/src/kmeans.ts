@@ -153,7 +153,7 @@ class ElkanState {
     for (let c = 0; c < this.k; c++) this.centroidNorm2[c] = innerProduct(centroids, c * this.dim, centroids, c * this.dim, this.dim);
     const exact = !this.fresh || moved === null || !this.boundsApply();
     this.fresh = true;
-    const { s, dim, k, points, assign, score, lower } = this;
+    const { s, dim, k, assign, score, lower } = this;
     const gap = exact ? null : centroidGaps(centroids, k, dim);
     for (let i = 0; i < s; i++) {
       const row = i * k;
