@@ -141,7 +141,9 @@ describe('BinaryVector collections through the official Milvus SDK (HttpClient) 
   it('HAMMING with BIN_IVF_FLAT: insert → index → flush → load → filtered search equals brute force at nprobe = nlist', async () => {
     expect(await client.createCollection(schema('bin_ham'))).toEqual({ code: 0, data: {} });
     const described = await client.describeCollection({ collectionName: 'bin_ham' });
-    expect(described.data.fields.find((f) => f.name === 'bv')).toMatchObject({ type: 'BinaryVector', params: [{ key: 'dim', value: String(DIM) }] });
+    // Shoal answers Milvus's describe shape ({ name, type, params }), which the SDK's typings do not declare.
+    const fields = described.data.fields as unknown as { name: string }[];
+    expect(fields.find((f) => f.name === 'bv')).toMatchObject({ type: 'BinaryVector', params: [{ key: 'dim', value: String(DIM) }] });
     await insertAll('bin_ham');
     const indexed = await client.createIndex({
       collectionName: 'bin_ham',
