@@ -120,7 +120,7 @@ export class GrowingSegment implements Segment {
 }
 
 /** Approximate size in bytes of a VarChar or JSON value: string lengths, 8 per number and per container entry. */
-function valueBytes(v: unknown): number {
+export function valueBytes(v: unknown): number {
   if (typeof v === 'string') return v.length;
   if (v === null || typeof v !== 'object') return 8;
   let bytes = 8;

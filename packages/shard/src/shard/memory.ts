@@ -1,6 +1,6 @@
 import type { IndexType } from '@shoal/ann';
 import { vectorField } from '../schema/build.ts';
-import { GrowingSegment } from '../segment/growing.ts';
+import { GrowingSegment, valueBytes } from '../segment/growing.ts';
 import type { Segment } from '../segment/segment.ts';
 
 /**
@@ -81,16 +81,6 @@ function dataBytes(seg: Segment): number {
       bytes += (c as ArrayBufferView).byteLength;
     }
   }
-  return bytes;
-}
-
-/** Estimated content bytes of a VarChar or JSON value (as `GrowingSegment`'s estimate). */
-function valueBytes(v: unknown): number {
-  if (typeof v === 'string') return v.length;
-  if (v === null || typeof v !== 'object') return 8;
-  let bytes = 8;
-  if (Array.isArray(v)) for (const x of v) bytes += valueBytes(x);
-  else for (const [k, x] of Object.entries(v as object)) bytes += k.length + valueBytes(x);
   return bytes;
 }
 
