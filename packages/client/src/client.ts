@@ -6,6 +6,7 @@
 import { ShoalClientError, UNEXPECTED_CODE } from './errors.ts';
 import { Transport, type TransportOptions } from './transport.ts';
 import type {
+  CollectionStatistics,
   CollectionDescription, CollectionParams, CreateCollectionParams, IndexDescription, IndexParam, LoadState,
   PrimaryKey, QueryParams, ReadParams, Row, SearchHit, SearchParams, WriteParams,
 } from './types.ts';
@@ -53,8 +54,8 @@ export class ShoalClient {
   async releaseCollection(params: CollectionParams): Promise<void> { await this.data('/collections/release', params); }
   /** Load state; `loadProgress` (0..100) is absent while not loaded. */
   getLoadState(params: CollectionParams): Promise<{ loadState: LoadState; loadProgress?: number }> { return this.data('/collections/get_load_state', params); }
-  /** Number of entities. */
-  getCollectionStatistics(params: CollectionParams): Promise<{ rowCount: number }> { return this.data('/collections/get_stats', params); }
+  /** Number of entities, and the memory of the collection's segments and indexes on the node. */
+  getCollectionStatistics(params: CollectionParams): Promise<CollectionStatistics> { return this.data('/collections/get_stats', params); }
   /** Seals and persists the growing data of a collection. */
   async flush(params: CollectionParams): Promise<void> { await this.data('/collections/flush', params); }
 

@@ -159,3 +159,29 @@ export interface SearchParams extends ReadParams {
 
 /** One search hit: the primary key as `id`, the score as `distance`, plus the output fields. */
 export type SearchHit = Row & { id: PrimaryKey; distance: number };
+
+/** One segment of `collections/get_stats`'s memory report (sizes in bytes). */
+export interface SegmentMemoryReport {
+  segmentId: number;
+  /** Shard number (0-based). */
+  shard: number;
+  state: 'Growing' | 'Sealed';
+  rows: number;
+  deletedRows: number;
+  /** Row data: every column plus the system columns. */
+  rawBytes: number;
+  /** The vector column's part of `rawBytes`. */
+  rawVectorBytes: number;
+  /** Type of the loaded ANN index, or null when the segment is searched by brute force. */
+  indexType: string | null;
+  /** Memory of the loaded index (0 when none). */
+  indexBytes: number;
+  /** Partitions with rows in the segment. */
+  partitions: string[];
+}
+
+/** `collections/get_stats`: Milvus's live row count and Shoal's memory report (bytes). */
+export interface CollectionStatistics {
+  rowCount: number;
+  memory: { totalBytes: number; rawBytes: number; rawVectorBytes: number; indexBytes: number; segments: SegmentMemoryReport[] };
+}
