@@ -56,7 +56,9 @@ describe('ShoalClient against a real REST server', () => {
 
     const ins = await client.insert({ collectionName: 'c', data: [{ vector: [0, 0] }, { vector: new Float32Array([1, 0]) }] });
     expect(ins).toEqual({ insertCount: 2, insertIds: [FIRST_AUTO_ID, FIRST_AUTO_ID + 1n] });
-    expect(await client.getCollectionStatistics({ collectionName: 'c' })).toEqual({ rowCount: 2 });
+    const stats = await client.getCollectionStatistics({ collectionName: 'c' });
+    expect(stats.rowCount).toBe(2);
+    expect(stats.memory).toMatchObject({ totalBytes: expect.any(Number), segments: expect.any(Array) });
     expect(await client.get({ collectionName: 'c', id: FIRST_AUTO_ID + 1n })).toEqual([{ id: FIRST_AUTO_ID + 1n, vector: [1, 0] }]);
     expect(await client.query({ collectionName: 'c', filter: '', outputFields: ['count(*)'] })).toEqual([{ 'count(*)': 2 }]);
 
