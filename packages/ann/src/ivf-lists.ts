@@ -65,8 +65,8 @@ export function normalizeRows(block: Float32Array, count: number, dim: number): 
  */
 export function buildInvertedLists(type: IndexType, rows: Float32Array, count: number, dim: number, nlist: number, metric: KMeansMetric, seed: number): { lists: InvertedLists; assign: Int32Array } {
   if (count < nlist) throw invalidParameter(`${type} build needs at least nlist=${nlist} rows to train its coarse quantizer, got ${count} rows; lower nlist or index more rows`);
-  const { centroids } = kmeans(rows, count, dim, nlist, { seed, metric });
-  const { assign } = assignNearest(rows, count, dim, centroids, nlist, metric);
+  const { centroids, assignment } = kmeans(rows, count, dim, nlist, { seed, metric });
+  const assign = assignment ?? assignNearest(rows, count, dim, centroids, nlist, metric).assign;
   const { offsets, rowIds } = groupByList(assign, nlist);
   return { lists: { nlist, dim, metric, centroids, offsets, rowIds }, assign };
 }

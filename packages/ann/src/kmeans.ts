@@ -62,6 +62,12 @@ export interface KMeansResult {
    * inner products (so smaller is better in both cases). Lloyd's algorithm never increases it.
    */
   inertia: number[];
+  /**
+   * When every row was in the training sample (n ≤ maxPointsPerCentroid · k): each row's nearest
+   * final centroid (ties → smaller number), as `assignNearest` would give, at the cost of one
+   * bounded pass instead of n·k distances. Null when the sample was a subset.
+   */
+  assignment: Int32Array | null;
 }
 
 /**
@@ -94,19 +100,26 @@ export function kmeans(vectors: Float32Array, n: number, dim: number, k: number,
   const state = new ElkanState(sample, sampleSize, dim, k, metric);
   let previous: Int32Array | null = null;
   let moved: Float64Array | null = null;
-  for (let it = 0; it < maxIterations; it++) {
+  let converged = false;
+  for (let it = 0; it < maxIterations && !converged; it++) {
     state.update(centroids, moved);
     const { assign, score } = state;
     let total = 0;
     for (let i = 0; i < sampleSize; i++) total += score[i];
     inertia.push(metric === 'L2' ? total : -total);
-    if (previous !== null && sameAssignment(previous, assign)) break;
+    converged = previous !== null && sameAssignment(previous, assign);
+    if (converged) break;
     const before = centroids.slice();
     updateCentroids(sample, sampleSize, dim, k, assign, score, metric, centroids);
     moved = centroidShifts(before, centroids, k, dim);
     previous = assign.slice();
   }
-  return { centroids, sampleSize, inertia };
+  let assignment: Int32Array | null = null;
+  if (sampleSize === n) {
+    if (!converged) state.update(centroids, moved); // the last update moved the centroids: one bounded pass
+    assignment = state.assign;
+  }
+  return { centroids, sampleSize, inertia, assignment };
 }
 
 /** Relative slack on bound comparisons, far above float64 rounding of the distances involved. */

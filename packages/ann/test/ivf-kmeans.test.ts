@@ -142,3 +142,17 @@ describe('kmeans with Hamerly bounds', () => {
     }
   });
 });
+
+describe('kmeans final assignment', () => {
+  it.each(['L2', 'IP'] as const)('%s: equals assignNearest on the final centroids when every row is in the sample, null otherwise', (metric) => {
+    const n = 2000;
+    const dim = 10;
+    const points = randomVectors(n, dim, 3);
+    for (const maxIterations of [3, 25]) {
+      const res = kmeans(points, n, dim, 16, { seed: 9, metric, maxIterations });
+      expect(res.assignment).not.toBeNull();
+      expect(Array.from(res.assignment!)).toEqual(Array.from(assignNearest(points, n, dim, res.centroids, 16, metric).assign));
+    }
+    expect(kmeans(points, n, dim, 16, { seed: 9, metric, maxPointsPerCentroid: 50 }).assignment).toBeNull();
+  });
+});
