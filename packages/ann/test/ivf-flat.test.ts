@@ -11,48 +11,11 @@ import { rejects } from './helpers.ts';
 
 const METRICS: MetricType[] = ['L2', 'IP', 'COSINE'];
 
-/** Small integers and floats, including 0 and −0: exact ties and zero vectors happen often. */
-const value = fc.oneof(fc.integer({ min: -4, max: 4 }), fc.float({ min: -100, max: 100, noNaN: true }));
-
-const problem = fc
-  .record({ dim: fc.integer({ min: 1, max: 10 }), n: fc.integer({ min: 1, max: 60 }), nq: fc.integer({ min: 1, max: 3 }), k: fc.integer({ min: 1, max: 12 }), nlist: fc.integer({ min: 1, max: 8 }), seed: fc.nat() })
-  .chain(({ dim, n, nq, k, nlist, seed }) =>
-    fc.record({
-      dim: fc.constant(dim),
-      n: fc.constant(n),
-      nq: fc.constant(nq),
-      k: fc.constant(k),
-      nlist: fc.constant(Math.min(nlist, n)),
-      seed: fc.constant(seed),
-      base: fc.array(value, { minLength: n * dim, maxLength: n * dim }),
-      queries: fc.array(value, { minLength: nq * dim, maxLength: nq * dim }),
-      pass: fc.option(fc.array(fc.boolean(), { minLength: n, maxLength: n }), { nil: undefined }),
-    }),
-  );
-
 const spec = (metric: MetricType, params: Record<string, unknown>, dim = 8): IndexSpec => ({ type: 'IVF_FLAT', metric, dim, params: params as IndexSpec['params'] });
 
+// That nprobe = nlist gives exactly FLAT's answer (with filters and range windows) is a property
+// of exhaustive.property.test.ts, shared by every index type.
 describe('IVF_FLAT', () => {
-  for (const metric of METRICS) {
-    it(`with nprobe = nlist returns exactly FLAT's answer (${metric}, with and without filter)`, () => {
-      fc.assert(
-        fc.property(problem, (p) => {
-          const base = Float32Array.from(p.base);
-          const queries = Float32Array.from(p.queries);
-          let filter: Bitset | undefined;
-          if (p.pass) {
-            filter = new Bitset(p.n);
-            p.pass.forEach((b, i) => b && filter!.set(i));
-          }
-          const flat = buildIndex({ type: 'FLAT', metric, dim: p.dim, params: {} }, base, p.n, { seed: 0 });
-          const ivf = buildIndex(spec(metric, { nlist: p.nlist }, p.dim), base, p.n, { seed: p.seed });
-          expect(ivf.search(queries, p.nq, p.k, { nprobe: p.nlist }, filter)).toEqual(flat.search(queries, p.nq, p.k, undefined, filter));
-        }),
-        { numRuns: 120 },
-      );
-    });
-  }
-
   it('reaches good recall with few probes on clustered data, and more with more probes', () => {
     const dim = 16;
     const n = 4000;
