@@ -143,14 +143,22 @@ async function readParams(ctx: RouterContext, meta: CollectionMeta, opts: ReadOp
   return { nowTs, guaranteeTs: guaranteeTs(level, nowTs, opts.sessionTs ?? ctx.sessionTs(meta)), partitions, filter, outputFields };
 }
 
+/**
+ * The index search parameters of a search for top-`topk`: `ef` (HNSW), `nprobe` (IVF types) and the
+ * range window `radius`/`range_filter` (every type; numbers or numeric strings, as SDKs send them),
+ * validated against the collection's index. @throws ShoalError ParameterInvalid.
+ */
 function searchParams(meta: CollectionMeta, topk: number, raw: Record<string, unknown>): IndexSearchParams {
   if (typeof raw !== 'object' || raw === null) throw invalidParameter('searchParams.params must be an object, e.g. { "ef": 64 }');
-  if ('radius' in raw || 'range_filter' in raw) throw notSupported('range search (radius, range_filter)');
   const spec = meta.index!.spec;
   const params: IndexSearchParams = {};
   const num = (v: unknown) => (typeof v === 'string' ? Number(v) : (v as number));
   if (spec.type === 'HNSW' && raw.ef !== undefined) params.ef = num(raw.ef);
   if ((spec.type.startsWith('IVF_') || spec.type === 'BIN_IVF_FLAT') && raw.nprobe !== undefined) params.nprobe = num(raw.nprobe);
+  // A string that is no number stays as given, so that the error names it.
+  const bound = (v: unknown) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v) as number;
+  if (raw.radius !== undefined) params.radius = bound(raw.radius);
+  if (raw.range_filter !== undefined) params.range_filter = bound(raw.range_filter);
   validateSearchParams(spec, topk, params);
   return params;
 }
