@@ -6,7 +6,8 @@
  * Training, after faiss's `IndexBinaryIVF::train` (a float k-means on the decoded codes, whose
  * centroids `real_to_binary` thresholds back to bits): a sample of at most
  * `maxPointsPerCentroid · nlist` rows (`KMEANS_DEFAULTS`) is unpacked to 0/1 floats and clustered by
- * the float k-means of `kmeans.ts` (squared L2, which on 0/1 vectors equals the Hamming distance);
+ * the float k-means of `kmeans.ts` (squared L2, which on 0/1 vectors equals the Hamming distance;
+ * `BINARY_KMEANS_ITERATIONS` Lloyd iterations);
  * each centroid is binarized by thresholding its coordinates at 0.5, so a bit is set iff more than
  * half of the cluster's points have it. Every row then goes to its nearest binary centroid by
  * Hamming distance, ties to the smaller centroid number, for either metric.
@@ -23,6 +24,9 @@ import { kmeans, KMEANS_DEFAULTS } from './kmeans.ts';
 import type { PayloadReader } from './payload.ts';
 import { bytesOf } from './payload.ts';
 import type { IndexSpec } from './types.ts';
+
+/** Lloyd iterations of the coarse k-means: 10, as faiss's `IndexBinaryIVF` sets `cp.niter` (float IVF uses 25). */
+export const BINARY_KMEANS_ITERATIONS = 10;
 
 /** Inverted lists over `count` binary rows: positions `[offsets[l], offsets[l+1])` of `rowIds` are list l's rows. */
 export interface BinaryInvertedLists {
@@ -50,7 +54,7 @@ export function trainBinaryCentroids(rows: BinaryRows, dim: number, nlist: numbe
     const from = chosen[i] * rowStride;
     for (let b = 0; b < dim; b++) train[i * dim + b] = (bytes[from + (b >>> 3)] >>> (7 - (b & 7))) & 1;
   }
-  const { centroids } = kmeans(train, size, dim, nlist, { seed, metric: 'L2' });
+  const { centroids } = kmeans(train, size, dim, nlist, { seed, metric: 'L2', maxIterations: BINARY_KMEANS_ITERATIONS });
   const out = new Int32Array(nlist * rows.words);
   const outBytes = new Uint8Array(out.buffer);
   for (let c = 0; c < nlist; c++) {

@@ -2,6 +2,8 @@
  * Test helpers for binary vectors: random and clustered packed-bit data, and naive references that
  * read one bit at a time (most significant bit of each byte first, as the contract says).
  */
+import fc from 'fast-check';
+import { Bitset } from '../src/index.ts';
 import type { BitsetView, SearchResult } from '../src/index.ts';
 import { rng } from './helpers.ts';
 
@@ -14,12 +16,12 @@ export function randomBits(n: number, bytes: number, seed: number): Uint8Array {
 }
 
 /**
- * `n` vectors of `bytes` bytes around `clusters` random centres: row i copies centre i % clusters
- * and flips each bit with probability `flip`.
+ * `n` vectors of `bytes` bytes around `clusters` random centres (drawn from `centreSeed`): row i
+ * copies centre i % clusters and flips each bit with probability `flip` (drawn from `seed`).
  */
-export function clusteredBits(n: number, bytes: number, clusters: number, flip: number, seed: number): Uint8Array {
+export function clusteredBits(n: number, bytes: number, clusters: number, flip: number, seed: number, centreSeed: number): Uint8Array {
   const r = rng(seed);
-  const centres = randomBits(clusters, bytes, seed + 1);
+  const centres = randomBits(clusters, bytes, centreSeed);
   const out = new Uint8Array(n * bytes);
   for (let i = 0; i < n; i++) {
     const c = i % clusters;
@@ -75,4 +77,29 @@ export function naiveTopK(metric: 'HAMMING' | 'JACCARD', base: Uint8Array, count
     });
   }
   return { nq, k, ids, scores };
+}
+
+/** A binary search problem: few bytes and few distinct byte values, so exact ties are common. */
+export const binaryProblem = fc
+  .record({ bytes: fc.integer({ min: 1, max: 9 }), n: fc.integer({ min: 1, max: 50 }), nq: fc.integer({ min: 1, max: 3 }), k: fc.integer({ min: 1, max: 12 }) })
+  .chain(({ bytes, n, nq, k }) => {
+    const byte = fc.oneof(fc.constantFrom(0, 1, 3, 128, 255), fc.integer({ min: 0, max: 255 }));
+    return fc.record({
+      bytes: fc.constant(bytes),
+      n: fc.constant(n),
+      nq: fc.constant(nq),
+      k: fc.constant(k),
+      base: fc.array(byte, { minLength: n * bytes, maxLength: n * bytes }).map((a) => Uint8Array.from(a)),
+      queries: fc.array(byte, { minLength: nq * bytes, maxLength: nq * bytes }).map((a) => Uint8Array.from(a)),
+      pass: fc.option(fc.array(fc.boolean(), { minLength: n, maxLength: n }), { nil: undefined }),
+      seed: fc.nat(),
+    });
+  });
+
+/** The filter bitset of a problem's `pass` flags. */
+export function filterOf(pass: boolean[] | undefined): Bitset | undefined {
+  if (pass === undefined) return undefined;
+  const f = new Bitset(pass.length);
+  pass.forEach((b, i) => b && f.set(i));
+  return f;
 }
