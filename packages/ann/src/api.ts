@@ -30,7 +30,7 @@ export function validateIndexSpec(spec: IndexSpec): IndexSpec {
 /**
  * Validates a search against an index of `spec`: `k` (Milvus `topk`) an integer ≥ 1 and the
  * search parameters of the index type (HNSW: `ef` in [k, 2³¹ − 1]; IVF_* and BIN_IVF_FLAT: `nprobe`
- * in [1, nlist]; BIN_*: the range window `radius`/`range_filter`). Names the type does not know
+ * in [1, nlist]; every type: the range window `radius`/`range_filter`, `resolveRange`). Names the type does not know
  * are ignored (see `IndexSearchParams`). Throws `ShoalError(ErrorCode.ParameterInvalid)`.
  */
 export function validateSearchParams(spec: IndexSpec, k: number, params?: IndexSearchParams): void {

@@ -34,7 +34,8 @@ export interface IndexBuildParams {
 }
 
 /**
- * Search parameters (Milvus names; integers). FLAT and BIN_FLAT take none. HNSW: `ef` in
+ * Search parameters (Milvus names). Every type takes the range window `radius`/`range_filter`
+ * (numbers, see `range.ts`); FLAT and BIN_FLAT nothing else. The integers: HNSW `ef` in
  * [k, 2147483647] (default max(k, 64)). IVF_FLAT, IVF_SQ8, IVF_PQ, BIN_IVF_FLAT: `nprobe` in
  * [1, nlist] (default min(8, nlist)). Names an index type does not know are ignored, as Milvus does (clients
  * commonly send e.g. `nprobe` whatever the index), so one set of parameters can be passed to the
