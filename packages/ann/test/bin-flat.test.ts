@@ -112,3 +112,19 @@ describe('BIN_FLAT', () => {
     expect(() => index.search(new Uint8Array(8), 1, 1, undefined, new Bitset(3))).toThrow(RangeError);
   });
 });
+
+describe('BIN_FLAT JACCARD range window on the reported float32 score', () => {
+  it('a score equal to radius is out and one equal to range_filter is in, as for the float types', () => {
+    // Query 11100000 against row 10000000: 1 − 1/3, whose float32 lies above the float64 value.
+    const rows = new Uint8Array([0b10000000, 0b11100000]);
+    const index = buildIndex({ type: 'BIN_FLAT', metric: 'JACCARD', dim: 8, params: {} }, rows, 2, { seed: 0 });
+    const query = new Uint8Array([0b11100000]);
+    const score = Math.fround(1 - 1 / 3);
+    expect(score).toBeGreaterThan(1 - 1 / 3);
+    const plain = index.search(query, 1, 2);
+    expect(Array.from(plain.ids)).toEqual([1, 0]);
+    expect(plain.scores[1]).toBe(score);
+    expect(Array.from(index.search(query, 1, 2, { radius: score }).ids)).toEqual([1, -1]);
+    expect(Array.from(index.search(query, 1, 2, { radius: 1, range_filter: score }).ids)).toEqual([0, -1]);
+  });
+});
