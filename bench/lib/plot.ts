@@ -31,7 +31,7 @@ export async function recallQpsSvg(title: string, points: PlotPoint[], k: number
     data: { values: points },
     mark: { type: 'line', point: true, clip: true },
     encoding: {
-      x: { field: 'recall', type: 'quantitative', title: `recall@${k}`, scale: { domain: [Math.floor(minRecall * 50) / 50, 1] } },
+      x: { field: 'recall', type: 'quantitative', title: `recall@${k}`, scale: { domain: [Math.floor(minRecall * 50) / 50, 1] }, axis: { tickCount: 10, format: '.2f' } },
       y: { field: 'qps', type: 'quantitative', title: 'queries per second (single query, log scale)', scale: { type: 'log' } },
       color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom-left', labelLimit: 300 } },
       order: { field: 'order', type: 'quantitative' },

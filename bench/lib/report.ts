@@ -86,10 +86,16 @@ export function sweepMarkdown(r: SweepReport, svgName: string): string {
 export async function writeSweep(out: string, r: SweepReport): Promise<string[]> {
   mkdirSync(out, { recursive: true });
   const base = join(out, r.dataset);
+  writeFileSync(`${base}.json`, JSON.stringify(r, null, 1) + '\n');
+  return [`${base}.json`, ...(await renderSweep(out, r))];
+}
+
+/** Writes `<out>/<dataset>.md` and `.svg` from a report (also used to re-render a saved JSON); returns their paths. */
+export async function renderSweep(out: string, r: SweepReport): Promise<string[]> {
+  const base = join(out, r.dataset);
   const svg = await recallQpsSvg(`${r.dataset} (${r.metric}), single-query, ${r.machine.cores} cores`,
     r.points.map((p, i) => ({ series: p.series, recall: p.recall, qps: p.qps, order: i })), r.k);
-  writeFileSync(`${base}.json`, JSON.stringify(r, null, 1) + '\n');
   writeFileSync(`${base}.md`, sweepMarkdown(r, `${r.dataset}.svg`));
   writeFileSync(`${base}.svg`, svg);
-  return [`${base}.json`, `${base}.md`, `${base}.svg`];
+  return [`${base}.md`, `${base}.svg`];
 }
