@@ -9,7 +9,9 @@
  * - **FLAT, batches of `--batch` queries** (default 100): `index.search(batch, 100, k)`. Effective
  *   GB/s = bytes of vectors scanned per batch (n × dim × 4) / time per batch; the per-query rate
  *   (× batch) is the arithmetic throughput, comparable with the loops above;
- * - **FLAT, one query at a time**, for comparison.
+ * - **FLAT, one query at a time**, for comparison;
+ * - **usearch `exactSearch`** (native code with SIMD kernels, one thread), one query and a batch:
+ *   a reference for what this CPU does outside JavaScript on the same data.
  * Each measurement is the best of `--runs` repetitions (after one untimed repetition).
  *
  * Usage: npx node bench/flat-bandwidth.ts [--datasets fashion-mnist,sift] [--batch 100] [--runs 5] [--k 10] \
@@ -20,6 +22,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildIndex } from '@shoal/ann';
+import { exactSearch, MetricKind } from 'usearch';
 import { datasetDir, loadDataset } from './lib/dataset.ts';
 import { loadNow, logger, machineInfo, machineLine } from './lib/machine.ts';
 
@@ -96,7 +99,7 @@ for (const name of o.datasets.split(',')) {
   const add = (what: string, ms: number, queries: number) => {
     const row = { dataset: ds.name, what, msPerPass: ms, bytesPerPass: bytes, gbps: bytes / ms / 1e6, queriesPerPass: queries, arithmeticGBps: (bytes * queries) / ms / 1e6 };
     rows.push(row);
-    log(`${ds.name} ${what}: ${ms.toFixed(2)} ms per pass, ${row.gbps.toFixed(2)} GB/s of vectors, ${row.arithmeticGBps.toFixed(2)} GB/s × queries (load ${loadNow()})`);
+    log(`${ds.name} ${what}: ${ms.toFixed(2)} ms per pass, ${row.gbps.toPrecision(3)} GB/s of vectors, ${row.arithmeticGBps.toPrecision(3)} GB/s × queries (load ${loadNow()})`);
   };
   add('memory read (sum of all floats)', best(() => sum(data.subarray(0, n * dim))).ms, 1);
   add('dot-product loop, 1 query', best(() => dotAll(data, n, dim, q0)).ms, 1);
@@ -106,6 +109,10 @@ for (const name of o.datasets.split(',')) {
   const nb = Math.min(batch, ds.queries.count);
   const queries = ds.queries.data.slice(0, nb * dim);
   add(`Shoal FLAT, batch of ${nb} queries`, best(() => index.search(queries, nb, k).ids[0]).ms, nb);
+  const metric = ds.metric === 'L2' ? MetricKind.L2sq : MetricKind.Cos;
+  const native = (qs: Float32Array) => Number(exactSearch(data.subarray(0, n * dim), qs, dim, k, metric, 1).keys[0]);
+  add('usearch exactSearch (native, SIMD), 1 query', best(() => native(q0)).ms, 1);
+  add(`usearch exactSearch (native, SIMD), batch of ${nb} queries`, best(() => native(queries)).ms, nb);
 }
 
 const md = [
@@ -113,7 +120,7 @@ const md = [
   `**Machine**: ${machineLine(machine)}; load ${loadNow()} at the end.`, `**Command**: \`${machine.command}\``,
   `Best of ${runs} repetitions each (after one untimed). GB/s = 10⁹ bytes/s of float32 vectors read per pass; "× queries" multiplies by the queries answered per pass (the arithmetic rate).`, '',
   '| dataset | what | ms per pass | GB/s of vectors | GB/s × queries |', '|---|---|---:|---:|---:|',
-  ...rows.map((r) => `| ${r.dataset} | ${r.what} | ${r.msPerPass.toFixed(2)} | ${r.gbps.toFixed(2)} | ${r.arithmeticGBps.toFixed(2)} |`),
+  ...rows.map((r) => `| ${r.dataset} | ${r.what} | ${r.msPerPass.toFixed(2)} | ${r.gbps.toPrecision(3)} | ${r.arithmeticGBps.toPrecision(3)} |`),
 ].join('\n') + '\n';
 mkdirSync(o.out, { recursive: true });
 writeFileSync(join(o.out, 'flat-bandwidth.json'), JSON.stringify({ machine, batch, runs, k, rows, loadAtEnd: loadNow() }, null, 1) + '\n');
