@@ -113,8 +113,10 @@ const hnswFamily: SweepEntry[] = [];
 const hnswPlan = plans.find((p) => p.spec.type === 'HNSW');
 if (hnswPlan !== undefined) hnswFamily.push(shoalEntry(hnswPlan, buildShoal(hnswPlan)));
 hnswFamily.push(...raws.map(rawEntry));
-if (hnswFamily.length > 0) points.push(...sweep(ds, hnswFamily, 'ef', efs, sweepOpts));
-await save();
+if (hnswFamily.length > 0) {
+  points.push(...sweep(ds, hnswFamily, 'ef', efs, sweepOpts));
+  await save();
+}
 for (const raw of raws) raw.close();
 hnswFamily.length = 0;
 
