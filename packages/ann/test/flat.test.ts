@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Bitset, buildIndex, FlatIndex } from '../src/index.ts';
 import type { MetricType } from '../src/index.ts';
-import { expectExactTopK, loadDataset, recallAtK } from './helpers.ts';
+import { expectExactTopK, loadDataset, randomVectors, recallAtK } from './helpers.ts';
 
 const METRICS: MetricType[] = ['L2', 'IP', 'COSINE'];
 
@@ -90,6 +90,27 @@ describe('FLAT', () => {
     for (let i = 0; i < nq * 10; i += 37) {
       const q = Math.floor(i / 10);
       expect(res.scores[i]).toBeCloseTo(1 - ds.gtDist[q * 100 + (i % 10)], 5);
+    }
+  });
+});
+
+describe('FLAT with a sparse filter', () => {
+  it.each(['L2', 'IP', 'COSINE'] as const)('%s: gathering the passing rows gives exactly the full scan\'s answer, with and without a range window', (metric) => {
+    const n = 4000;
+    const dim = 12;
+    const base = randomVectors(n, dim, 21);
+    const queries = randomVectors(5, dim, 22);
+    const index = buildIndex({ type: 'FLAT', metric, dim, params: {} }, base, n, { seed: 0 });
+    const sparse = new Bitset(n);
+    for (let i = 3; i < n; i += 97) sparse.set(i); // 42 rows: below 1/32 of the rows
+    const view = { size: n, get: (i: number) => sparse.get(i) }; // not a Bitset: takes the full scan
+    const window = metric === 'L2' ? { radius: 12 } : { radius: -0.2 };
+    for (const params of [{}, window]) {
+      const gathered = index.search(queries, 5, 10, params, sparse);
+      const full = index.search(queries, 5, 10, params, view);
+      expect(Array.from(gathered.ids)).toEqual(Array.from(full.ids));
+      expect(Array.from(gathered.scores)).toEqual(Array.from(full.scores));
+      expect(gathered.ids.some((id) => id >= 0 && id % 97 !== 3)).toBe(false);
     }
   });
 });
