@@ -10,6 +10,7 @@ function show(e: Expr): string {
     case 'array': return `[${e.items.map(show).join(' ')}]`;
     case 'unary': return `(${e.op} ${show(e.operand)})`;
     case 'logical': case 'compare': return `(${e.op} ${show(e.left)} ${show(e.right)})`;
+    default: throw new Error(`show: ${e.kind} not handled`);
     case 'in': return `(${e.negated ? 'not in' : 'in'} ${show(e.operand)} ${show(e.list)})`;
   }
 }

@@ -144,7 +144,7 @@ class Binder {
       return fail(`field "${name}" at column ${column} does not exist in collection "${this.schema.name}" (its fields: ${names})`);
     }
     switch (field.dataType) {
-      case 'JSON': throw notSupported(`filtering on the JSON field "${name}" (column ${column})`);
+      case 'JSON': case 'Array': throw notSupported(`filtering on the JSON field "${name}" (column ${column})`);
       case 'FloatVector': case 'BinaryVector': return fail(`field "${name}" at column ${column} is a ${field.dataType} field, which a filter cannot read; filter on scalar fields`);
       default: return field.dataType;
     }

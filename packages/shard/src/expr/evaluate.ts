@@ -7,6 +7,7 @@
 import { Bitset } from '@shoal/ann';
 import { ErrorCode, ShoalError } from '@shoal/actors';
 import type { Column } from '../schema/types.ts';
+import type { ScalarIndex } from '../scalar-index/types.ts';
 import type { BoundCompare, BoundExpr, BoundIn, FilterFieldType } from './bound.ts';
 import {
   compareInt64, compareNumbers, compareStrings, memberInt64, memberNumbers, memberStrings,
@@ -20,6 +21,10 @@ import {
 export interface ColumnSource {
   numRows: number;
   column(fieldName: string): Column;
+  /** Validity bitmap of a nullable field (1 = has a value), `numRows` long; `undefined` = all valid. */
+  valid?(fieldName: string): Uint8Array | undefined;
+  /** A scalar index over the field (sealed segments), when one is built; see `scalar-index/types.ts`. */
+  scalarIndex?(fieldName: string): ScalarIndex | undefined;
 }
 
 /** Kernel and complement for each comparison operator (`!=` is `not ==`, exact also for NaN). */

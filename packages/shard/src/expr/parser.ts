@@ -188,7 +188,7 @@ class Parser {
         if (t.text === '$meta') this.unsupported(t, 'the dynamic field ($meta)');
         const n = this.peek();
         if (n.kind === 'symbol' && n.text === '(') this.unsupported(t, `calling a function such as ${t.text}(…)`);
-        return { kind: 'field', name: t.text, column: t.column };
+        return { kind: 'field', name: t.text, path: [], column: t.column };
       }
       case 'keyword':
         if (t.word === 'not') return { kind: 'unary', op: 'not', operand: this.expression(BP.prefix), column: t.column };

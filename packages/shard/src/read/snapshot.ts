@@ -17,6 +17,13 @@ export interface ReadScope {
 /** The rows of `seg` that a read with `scope` sees: visible in its snapshot and passing its filter. */
 export function passingRows(seg: Segment, scope: ReadScope): Bitset {
   const rows = visibleRows(seg, scope.readTs, scope.partitions);
-  if (scope.filter && rows.count() > 0) rows.and(evaluateFilter(scope.filter, { numRows: seg.numRows, column: (name) => seg.column(name) }));
+  if (scope.filter && rows.count() > 0) {
+    rows.and(evaluateFilter(scope.filter, {
+      numRows: seg.numRows,
+      column: (name) => seg.column(name),
+      valid: (name) => seg.valid(name),
+      scalarIndex: (name) => seg.scalarIndexes.get(name),
+    }));
+  }
   return rows;
 }

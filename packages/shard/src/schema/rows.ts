@@ -68,7 +68,7 @@ export function allocColumn(f: FieldSchema, n: number): Column {
     case 'Float': return new Float32Array(n);
     case 'Double': return new Float64Array(n);
     case 'VarChar': return new Array<string>(n);
-    case 'JSON': return new Array<unknown>(n);
+    case 'JSON': case 'Array': return new Array<unknown>(n);
     case 'FloatVector': return new Float32Array(n * f.dim!);
     case 'BinaryVector': return new Uint8Array(n * columnWidth(f));
   }

@@ -3,6 +3,7 @@ import { allocColumn } from '../schema/rows.ts';
 import { columnWidth } from '../schema/vector.ts';
 import type { CollectionSchema, Column, ColumnBatch, FieldSchema } from '../schema/types.ts';
 import type { Segment } from './segment.ts';
+import type { ScalarIndex } from '../scalar-index/types.ts';
 
 type Typed = Exclude<Column, unknown[]>;
 
@@ -16,6 +17,7 @@ export class GrowingSegment implements Segment {
   readonly schema: CollectionSchema;
   readonly sealed = false;
   index: VectorIndex | null = null;
+  readonly scalarIndexes = new Map<string, ScalarIndex>();
   deletedRows = 0;
   private n = 0;
   private lastTs = 0n;
@@ -54,6 +56,11 @@ export class GrowingSegment implements Segment {
     if (Array.isArray(c)) return c;
     const f = this.schema.fields.find((x) => x.name === fieldName)!;
     return (c as Typed).subarray(0, this.n * columnWidth(f));
+  }
+
+  /** Validity bitmap of a nullable field (see `Segment.valid`); none until nullable fields are stored. */
+  valid(_fieldName: string): Uint8Array | undefined {
+    return undefined;
   }
 
   /**

@@ -2,6 +2,7 @@ import type { VectorIndex } from '@shoal/ann';
 import type { CollectionSchema, Column } from '../schema/types.ts';
 import type { GrowingSegment } from './growing.ts';
 import type { Segment } from './segment.ts';
+import type { ScalarIndex } from '../scalar-index/types.ts';
 
 /** The immutable parts of a sealed segment, as persisted in the object store. */
 export interface SealedSegmentData {
@@ -35,6 +36,7 @@ export class SealedSegment implements Segment {
   /** True once its files are in the object store. */
   persisted: boolean;
   index: VectorIndex | null = null;
+  readonly scalarIndexes = new Map<string, ScalarIndex>();
   private readonly columns: Record<string, Column>;
 
   /** Wraps persisted or freshly sealed data; `persisted` says whether it is in the object store. */
@@ -74,6 +76,11 @@ export class SealedSegment implements Segment {
   /** Column of `fieldName`, exactly `numRows` long. */
   column(fieldName: string): Column {
     return this.columns[fieldName];
+  }
+
+  /** Validity bitmap of a nullable field (see `Segment.valid`); none until nullable fields are stored. */
+  valid(_fieldName: string): Uint8Array | undefined {
+    return undefined;
   }
 
   /** The immutable data, for persisting. */

@@ -1,6 +1,7 @@
 import { Bitset } from '@shoal/ann';
 import type { VectorIndex } from '@shoal/ann';
 import type { CollectionSchema, Column } from '../schema/types.ts';
+import type { ScalarIndex } from '../scalar-index/types.ts';
 
 /**
  * A segment: a block of rows of one shard, column-wise (DESIGN.md, "Data plane").
@@ -17,6 +18,11 @@ export interface Segment {
   readonly sealed: boolean;
   /** Column of a field, exactly `numRows` long (vectors: `numRows × dim`). */
   column(fieldName: string): Column;
+  /**
+   * Validity bitmap of a nullable field, `numRows` long (1 = has a value, 0 = null); `undefined`
+   * for a field that is not nullable (every row has a value).
+   */
+  valid(fieldName: string): Uint8Array | undefined;
   /** Insert timestamps, `numRows` long. */
   readonly ts: BigInt64Array;
   /** Delete timestamps, `numRows` long; 0n = not deleted. Mutable even when sealed. */
@@ -32,6 +38,8 @@ export interface Segment {
   readonly maxLsn: bigint;
   /** ANN index over this segment's vectors, when built and loaded (sealed only). */
   index: VectorIndex | null;
+  /** Scalar indexes over this segment's fields by field name, when built and loaded (sealed only). */
+  readonly scalarIndexes: Map<string, ScalarIndex>;
 }
 
 /**

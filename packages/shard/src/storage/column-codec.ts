@@ -19,7 +19,7 @@ import { parseJson, stringifyJson } from './json-text.ts';
 import { decodeUtf8Rows, encodeUtf8Rows } from './utf8-rows.ts';
 
 /** The data types stored as raw fixed-width values. */
-type FixedType = Exclude<DataType, 'VarChar' | 'JSON'>;
+type FixedType = Exclude<DataType, 'VarChar' | 'JSON' | 'Array'>;
 type FixedArray = Uint8Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
 /** What the codec needs of a typed array constructor. */
 interface FixedCtor {
@@ -48,10 +48,10 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  */
 export function encodeColumn(dataType: DataType, column: Column, numRows: number): Uint8Array {
   checkRows(numRows);
-  if (dataType === 'VarChar' || dataType === 'JSON') {
+  if (dataType === 'VarChar' || dataType === 'JSON' || dataType === 'Array') {
     if (!Array.isArray(column)) throw invalidParameter(`${dataType} column must be an array, got ${describe(column)}`);
     if (column.length !== numRows) throw invalidParameter(`${dataType} column has ${column.length} values for ${numRows} rows`);
-    return encodeUtf8Rows(dataType === 'JSON' ? column.map((v, i) => jsonText(v, i)) : column, `${dataType} column`);
+    return encodeUtf8Rows(dataType !== 'VarChar' ? column.map((v, i) => jsonText(v, i)) : column, `${dataType} column`);
   }
   requireLittleEndian();
   const ctor = FIXED[dataType];
@@ -80,8 +80,8 @@ export function encodeColumn(dataType: DataType, column: Column, numRows: number
 export function decodeColumn(dataType: DataType, bytes: Uint8Array, numRows: number, dim?: number): Column {
   checkRows(numRows);
   if (dataType === 'VarChar') return decodeUtf8Rows(bytes, numRows, 'VarChar column');
-  if (dataType === 'JSON') {
-    return decodeUtf8Rows(bytes, numRows, 'JSON column').map((text, i) => {
+  if (dataType === 'JSON' || dataType === 'Array') {
+    return decodeUtf8Rows(bytes, numRows, `${dataType} column`).map((text, i) => {
       try {
         return parseJson(text);
       } catch (err) {
