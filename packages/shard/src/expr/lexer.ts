@@ -4,8 +4,11 @@
  * case-listed keywords (`and`/`AND`, `true`/`True`/`TRUE`, …), integer literals (decimal, `0x`
  * hex, leading-`0` or `0o` octal, `0b` binary), floating literals (`1.5`, `.5`, `1.`, `1e-3`),
  * single- or double-quoted strings with C/Go escapes (optionally prefixed `u8`, `u`, `U`, `L`),
- * raw strings `r"…"`, and every operator symbol of the grammar (also those the parser does not
- * evaluate yet, so that it can name them in a "not supported yet" error).
+ * raw strings `r"…"`, and every operator symbol of the grammar (also the bitwise and `=~`/`!~`
+ * ones Milvus does not evaluate in filters, so that the parser can name them in a "not supported"
+ * error). `is`, `null` and function names are plain identifiers: the parser recognises
+ * `is [not] null` in any case and treats an identifier followed by `(` as a call. Element access
+ * `name["k"][0]` is lexed as separate tokens (Plan.g4 makes it one `JSONIdentifier` token).
  */
 import { syntaxError } from './syntax-error.ts';
 
