@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { allocColumn, columnWidth } from '@shoal/shard';
+import { DYNAMIC_FIELD, allocColumn, columnWidth } from '@shoal/shard';
 import type { CollectionSchema, Column, ColumnBatch, PrimaryKey } from '@shoal/shard';
 
 const utf8 = new TextEncoder();
@@ -40,7 +40,7 @@ export function splitByShard(schema: CollectionSchema, batch: ColumnBatch, pkNam
   return out;
 }
 
-/** The rows `rows` (offsets) of a batch as a new batch. */
+/** The rows `rows` (offsets) of a batch as a new batch (with their `$meta` objects and validity). */
 export function selectRows(schema: CollectionSchema, batch: ColumnBatch, rows: number[]): ColumnBatch {
   const columns: Record<string, Column> = {};
   for (const f of schema.fields) {
@@ -53,5 +53,10 @@ export function selectRows(schema: CollectionSchema, batch: ColumnBatch, rows: n
     rows.forEach((r, i) => dst.set(s.subarray(r * width, (r + 1) * width), i * width));
     columns[f.name] = dst;
   }
-  return { numRows: rows.length, columns };
+  const meta = batch.columns[DYNAMIC_FIELD] as unknown[] | undefined;
+  if (meta) columns[DYNAMIC_FIELD] = rows.map((r) => meta[r]);
+  if (!batch.valid) return { numRows: rows.length, columns };
+  const valid: Record<string, Uint8Array> = {};
+  for (const [name, v] of Object.entries(batch.valid)) valid[name] = Uint8Array.from(rows, (r) => v[r]);
+  return { numRows: rows.length, columns, valid };
 }

@@ -1,6 +1,8 @@
 import { ErrorCode, ShoalError, invalidParameter, notSupported } from '@shoal/actors';
-import type { CollectionSchema, DataType, FieldSchema } from './types.ts';
+import type { ArrayElementType, CollectionSchema, DataType, FieldSchema } from './types.ts';
+import { DYNAMIC_FIELD } from './types.ts';
 import { isVectorType } from './vector.ts';
+import { checkDefaultValue } from './defaults.ts';
 
 /** A field definition before the collection exists (no field id yet). Names as in {@link FieldSchema}. */
 export interface FieldInput {
@@ -11,11 +13,22 @@ export interface FieldInput {
   maxLength?: number;
   dim?: number;
   isPartitionKey?: boolean;
+  /** For `Array`: the element type. */
+  elementType?: ArrayElementType;
+  /** For `Array`: the most elements per row, 1..4096. */
+  maxCapacity?: number;
+  /** True if rows may leave the field null. */
+  nullable?: boolean;
+  /** Value stored when a row omits the field or gives null (a client value: Int64 as number, bigint or decimal string). */
+  defaultValue?: unknown;
   description?: string;
 }
 
 /** The data types a field may have, for error messages. */
-export const DATA_TYPES: readonly DataType[] = ['Bool', 'Int8', 'Int16', 'Int32', 'Int64', 'Float', 'Double', 'VarChar', 'JSON', 'FloatVector', 'BinaryVector'];
+export const DATA_TYPES: readonly DataType[] = ['Bool', 'Int8', 'Int16', 'Int32', 'Int64', 'Float', 'Double', 'VarChar', 'JSON', 'Array', 'FloatVector', 'BinaryVector'];
+
+/** The element types an Array field may have (Milvus: every scalar type but JSON and Array). */
+export const ARRAY_ELEMENT_TYPES: readonly ArrayElementType[] = ['Bool', 'Int8', 'Int16', 'Int32', 'Int64', 'Float', 'Double', 'VarChar'];
 
 /**
  * Limits from Milvus's documentation ("Limits"): names, dimension, VarChar length, field count.
@@ -29,6 +42,7 @@ export const LIMITS = {
   maxDim: 32_768,
   maxVarCharLength: 65_535,
   maxFields: 64,
+  maxArrayCapacity: 4096,
   firstFieldId: 100,
 } as const;
 
@@ -53,16 +67,22 @@ export function validateName(kind: string, name: unknown): string {
  * exactly one vector field: a FloatVector with dim in [2, 32768] or a BinaryVector with dim (bits)
  * a multiple of 8 in [8, 32768]; VarChar needs `maxLength` in [1, 65535];
  * unique field names. Partition-key fields are not supported yet (clear error).
+ * Array (Milvus "Array Field"): `elementType` one of {@link ARRAY_ELEMENT_TYPES}, `maxCapacity` in
+ * [1, 4096], VarChar elements need `maxLength`. `nullable` (Milvus "Nullable & Default") not on the
+ * primary key, vectors or the partition key; `defaultValue` of the field's type (VarChar within
+ * `maxLength`), not on JSON, Array, vectors or the primary key (`schema/defaults.ts`).
+ * `enableDynamicField` keeps undeclared row keys in the `$meta` column, so `$meta` is a reserved
+ * field name (Milvus `common.MetaFieldName`).
  * @throws ShoalError CollectionIllegalSchema / ParameterInvalid with what was wrong and where.
  */
 export function buildSchema(name: string, description: string, fields: FieldInput[], enableDynamicField: boolean): CollectionSchema {
   validateName('collection', name);
-  if (enableDynamicField) throw notSupported('the dynamic field (enableDynamicField: true)');
   if (!Array.isArray(fields) || fields.length === 0) throw illegal(`collection "${name}" needs fields: a primary key and a vector field (FloatVector or BinaryVector)`);
   if (fields.length > LIMITS.maxFields) throw illegal(`collection "${name}" has ${fields.length} fields; at most ${LIMITS.maxFields} are allowed`);
   const seen = new Set<string>();
   const out: FieldSchema[] = fields.map((f, i) => {
     const where = `field ${i} ("${f?.name}")`;
+    if (f?.name === DYNAMIC_FIELD) throw illegal(`${where}: "${DYNAMIC_FIELD}" is reserved for the dynamic field; choose another field name`);
     validateName('field', f?.name);
     if (seen.has(f.name)) throw illegal(`duplicate field name "${f.name}"`);
     seen.add(f.name);
@@ -75,11 +95,23 @@ export function buildSchema(name: string, description: string, fields: FieldInpu
       autoId: f.autoId === true,
       description: f.description ?? '',
     };
-    if (f.dataType === 'VarChar') {
+    if (f.dataType === 'VarChar' || (f.dataType === 'Array' && f.elementType === 'VarChar')) {
       if (!Number.isInteger(f.maxLength) || f.maxLength! < 1 || f.maxLength! > LIMITS.maxVarCharLength) {
-        throw illegal(`${where}: VarChar needs max_length in [1, ${LIMITS.maxVarCharLength}], got ${f.maxLength}`);
+        throw illegal(`${where}: ${f.dataType === 'Array' ? 'an Array of VarChar' : 'VarChar'} needs max_length in [1, ${LIMITS.maxVarCharLength}], got ${f.maxLength}`);
       }
       field.maxLength = f.maxLength;
+    }
+    if (f.dataType === 'Array') {
+      if (!ARRAY_ELEMENT_TYPES.includes(f.elementType!)) {
+        throw illegal(`${where}: an Array field needs elementDataType, one of ${ARRAY_ELEMENT_TYPES.join(', ')}; got ${JSON.stringify(f.elementType)}`);
+      }
+      if (!Number.isInteger(f.maxCapacity) || f.maxCapacity! < 1 || f.maxCapacity! > LIMITS.maxArrayCapacity) {
+        throw illegal(`${where}: an Array field needs max_capacity in [1, ${LIMITS.maxArrayCapacity}], got ${f.maxCapacity}`);
+      }
+      field.elementType = f.elementType;
+      field.maxCapacity = f.maxCapacity;
+    } else if (f.elementType !== undefined || f.maxCapacity !== undefined) {
+      throw illegal(`${where}: elementDataType and max_capacity apply only to Array fields, not ${f.dataType}`);
     }
     if (f.dataType === 'FloatVector') {
       if (!Number.isInteger(f.dim) || f.dim! < LIMITS.minDim || f.dim! > LIMITS.maxDim) {
@@ -95,6 +127,15 @@ export function buildSchema(name: string, description: string, fields: FieldInpu
     }
     if (field.autoId && !field.isPrimaryKey) throw illegal(`${where}: autoId is only allowed on the primary key field`);
     if (f.isPartitionKey) throw notSupported(`partition-key fields (${where})`);
+    if (f.nullable === true) {
+      if (field.isPrimaryKey) throw illegal(`${where}: the primary key cannot be nullable`);
+      if (isVectorType(field.dataType)) throw illegal(`${where}: vector fields cannot be nullable`);
+      field.nullable = true;
+    }
+    if (f.defaultValue !== undefined && f.defaultValue !== null) {
+      if (field.isPrimaryKey) throw illegal(`${where}: the primary key cannot have a default value`);
+      field.defaultValue = checkDefaultValue(field, f.defaultValue, (msg) => illegal(`${where}: ${msg}`));
+    }
     return field;
   });
   const pks = out.filter((f) => f.isPrimaryKey);
@@ -109,7 +150,7 @@ export function buildSchema(name: string, description: string, fields: FieldInpu
       ? illegal(`collection "${name}" needs a vector field (FloatVector or BinaryVector)`)
       : notSupported(`more than one vector field per collection (found ${vectors.length})`);
   }
-  return { name, description, fields: out, enableDynamicField: false };
+  return { name, description, fields: out, enableDynamicField: enableDynamicField === true };
 }
 
 /** The primary key field of a schema. */

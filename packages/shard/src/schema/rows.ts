@@ -1,15 +1,10 @@
 import { invalidParameter } from '@shoal/actors';
 import type { CollectionSchema, Column, ColumnBatch, FieldSchema, PrimaryKey } from './types.ts';
+import { DYNAMIC_FIELD } from './types.ts';
+import { toInt64, toScalar } from './scalar.ts';
 import { columnWidth, writeBinaryVector } from './vector.ts';
 
-const INT_RANGES = {
-  Int8: [-128, 127],
-  Int16: [-32_768, 32_767],
-  Int32: [-2_147_483_648, 2_147_483_647],
-} as const;
-const INT64_MIN = -(1n << 63n);
-const INT64_MAX = (1n << 63n) - 1n;
-const utf8 = new TextEncoder();
+export { toInt64 } from './scalar.ts';
 
 /**
  * Converts client rows (`{ field: value }` objects, as in Milvus's insert API) to a column-wise
@@ -19,13 +14,24 @@ const utf8 = new TextEncoder();
  * Value rules: Bool `boolean`; Int8/16/32 integers in range; Int64 a safe-integer `number`, a
  * `bigint` or a decimal string, within int64; Float/Double finite numbers (Float is stored as
  * float32); VarChar a string of at most `maxLength` UTF-8 bytes; JSON any JSON value;
- * FloatVector an array (or `Float32Array`) of exactly `dim` finite numbers; BinaryVector an array
- * (or `Uint8Array`) of exactly `dim / 8` integers in [0, 255], or a base64 string of `dim / 8` bytes
- * (what Milvus's REST API accepts, see vector.ts).
+ * Array a JS array of at most `maxCapacity` elements, each following the rule of its
+ * `elementType` (Milvus "Array Field"); FloatVector an array (or `Float32Array`) of exactly `dim`
+ * finite numbers; BinaryVector an array (or `Uint8Array`) of exactly `dim / 8` integers in
+ * [0, 255], or a base64 string of `dim / 8` bytes (what Milvus's REST API accepts, see vector.ts).
  * Fields with `autoId` must be absent (the caller fills them in).
  *
+ * Missing values (Milvus 2.5 "Nullable & Default"): a field that is absent or null takes its
+ * `defaultValue` when it has one, else is null when `nullable` (validity 0, the column holding
+ * the type's zero value), else the row is rejected.
+ *
+ * Dynamic field (Milvus "Dynamic Field"): with `schema.enableDynamicField`, the keys that are not
+ * declared fields go, per row, into one object in the `$meta` column (keys whose value is null are
+ * dropped, as Milvus's REST handler does); a row may not give `$meta` itself. Without it, an
+ * undeclared key is an error.
+ *
  * @param rows the rows; at least one.
- * @returns the batch (autoId primary key column absent).
+ * @returns the batch (autoId primary key column absent; `valid` for every nullable field;
+ *   the `$meta` column when the dynamic field is enabled).
  * @throws ShoalError ParameterInvalid naming the row index, the field, the value's problem and what is allowed.
  */
 export function rowsToBatch(schema: CollectionSchema, rows: unknown[]): ColumnBatch {
@@ -34,27 +40,79 @@ export function rowsToBatch(schema: CollectionSchema, rows: unknown[]): ColumnBa
   const fields = schema.fields.filter((f) => !f.autoId);
   const known = new Set(schema.fields.map((f) => f.name));
   const columns: Record<string, Column> = {};
-  for (const f of fields) columns[f.name] = allocColumn(f, n);
+  const valid: Record<string, Uint8Array> = {};
+  for (const f of fields) {
+    columns[f.name] = allocColumn(f, n);
+    if (f.nullable) valid[f.name] = new Uint8Array(n);
+  }
+  const dynamic = schema.enableDynamicField ? new Array<Record<string, unknown>>(n) : undefined;
+  if (dynamic) columns[DYNAMIC_FIELD] = dynamic;
   for (let r = 0; r < n; r++) {
     const row = rows[r];
     if (row === null || typeof row !== 'object' || Array.isArray(row)) throw invalidParameter(`row ${r} must be an object of field values, got ${describe(row)}`);
     const rec = row as Record<string, unknown>;
-    for (const key of Object.keys(rec)) {
-      if (!known.has(key)) {
-        throw invalidParameter(`row ${r}: field "${key}" does not exist in collection "${schema.name}" (the dynamic field is not enabled); fields: ${schema.fields.map((f) => f.name).join(', ')}`);
+    if (dynamic) dynamic[r] = dynamicKeys(schema, rec, known, r);
+    else {
+      for (const key of Object.keys(rec)) {
+        if (!known.has(key)) {
+          throw invalidParameter(`row ${r}: field "${key}" does not exist in collection "${schema.name}" (the dynamic field is not enabled); fields: ${schema.fields.map((f) => f.name).join(', ')}`);
+        }
       }
     }
     for (const f of schema.fields) {
-      const v = rec[f.name];
+      const v = Object.hasOwn(rec, f.name) ? rec[f.name] : undefined;
       if (f.autoId) {
         if (v !== undefined) throw invalidParameter(`row ${r}: primary key "${f.name}" is assigned automatically (autoId) and must not be given`);
         continue;
       }
-      if (v === undefined || v === null) throw invalidParameter(`row ${r}: field "${f.name}" (${f.dataType}) is missing`);
+      const validity = valid[f.name];
+      if (v === undefined || v === null) {
+        if (f.defaultValue !== undefined) {
+          setValue(columns[f.name], f, r, f.defaultValue, r);
+          if (validity) validity[r] = 1;
+          continue;
+        }
+        if (validity) {
+          setZero(columns[f.name], f, r);
+          continue;
+        }
+        throw invalidParameter(`row ${r}: field "${f.name}" (${typeName(f)}) is ${v === null ? 'null' : 'missing'}; it is not nullable and has no default value, so every row must give it`);
+      }
       setValue(columns[f.name], f, r, v, r);
+      if (validity) validity[r] = 1;
     }
   }
-  return { numRows: n, columns };
+  const batch: ColumnBatch = { numRows: n, columns };
+  if (Object.keys(valid).length > 0) batch.valid = valid;
+  return batch;
+}
+
+/** The undeclared keys of row `r` (the dynamic field's object), null values dropped. */
+function dynamicKeys(schema: CollectionSchema, rec: Record<string, unknown>, known: ReadonlySet<string>, r: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(rec)) {
+    if (known.has(key)) continue;
+    if (key === DYNAMIC_FIELD) {
+      throw invalidParameter(`row ${r}: "${DYNAMIC_FIELD}" is the dynamic field of collection "${schema.name}" and cannot be given; put undeclared keys at the top level of the row`);
+    }
+    const v = rec[key];
+    if (v === null || v === undefined) continue;
+    const value = checkJson(v, () => invalidParameter(`row ${r}: dynamic field key "${key}" got ${describe(v)}; expected a JSON value (finite numbers, strings, booleans, arrays, objects)`));
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** The type of a field for messages: `Array<Int64>` for arrays, else the data type. */
+function typeName(f: FieldSchema): string {
+  return f.dataType === 'Array' ? `Array of ${f.elementType}` : f.dataType;
+}
+
+/** Writes the zero value of a null row (typed columns are zero already). */
+function setZero(col: Column, f: FieldSchema, i: number): void {
+  if (f.dataType === 'VarChar') (col as string[])[i] = '';
+  else if (f.dataType === 'JSON') (col as unknown[])[i] = null;
+  else if (f.dataType === 'Array') (col as unknown[])[i] = [];
 }
 
 /** An empty column able to hold `n` rows of field `f`. */
@@ -75,33 +133,23 @@ export function allocColumn(f: FieldSchema, n: number): Column {
 }
 
 function setValue(col: Column, f: FieldSchema, i: number, v: unknown, r: number): void {
-  const bad = (allowed: string) => invalidParameter(`row ${r}: field "${f.name}" (${f.dataType}) got ${describe(v)}; expected ${allowed}`);
+  const bad = (allowed: string) => invalidParameter(`row ${r}: field "${f.name}" (${typeName(f)}) got ${describe(v)}; expected ${allowed}`);
   switch (f.dataType) {
     case 'Bool':
-      if (typeof v !== 'boolean') throw bad('true or false');
-      (col as Uint8Array)[i] = v ? 1 : 0;
+      (col as Uint8Array)[i] = toScalar('Bool', v, undefined, bad) ? 1 : 0;
       return;
-    case 'Int8': case 'Int16': case 'Int32': {
-      const [lo, hi] = INT_RANGES[f.dataType];
-      const x = typeof v === 'bigint' ? Number(v) : v;
-      if (typeof x !== 'number' || !Number.isInteger(x) || x < lo || x > hi) throw bad(`an integer in [${lo}, ${hi}]`);
-      (col as Int32Array)[i] = x;
+    case 'Int8': case 'Int16': case 'Int32': case 'Float': case 'Double':
+      (col as Float64Array)[i] = toScalar(f.dataType, v, undefined, bad) as number;
       return;
-    }
     case 'Int64':
-      (col as BigInt64Array)[i] = toInt64(v, () => bad(`an integer in [${INT64_MIN}, ${INT64_MAX}]`));
+      (col as BigInt64Array)[i] = toScalar('Int64', v, undefined, bad) as bigint;
       return;
-    case 'Float': case 'Double':
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw bad('a finite number');
-      (col as Float64Array)[i] = v;
+    case 'VarChar':
+      (col as string[])[i] = toScalar('VarChar', v, f.maxLength, bad) as string;
       return;
-    case 'VarChar': {
-      if (typeof v !== 'string') throw bad('a string');
-      const bytes = utf8.encode(v).length;
-      if (bytes > f.maxLength!) throw invalidParameter(`row ${r}: field "${f.name}" is ${bytes} UTF-8 bytes long; max_length is ${f.maxLength}`);
-      (col as string[])[i] = v;
+    case 'Array':
+      (col as unknown[])[i] = toArray(f, v, r, bad);
       return;
-    }
     case 'JSON':
       (col as unknown[])[i] = checkJson(v, () => bad('a JSON value'));
       return;
@@ -128,20 +176,6 @@ function setValue(col: Column, f: FieldSchema, i: number, v: unknown, r: number)
 }
 
 /**
- * Converts a client value to an exact int64 `bigint`: a safe-integer number, a bigint or a
- * decimal string. `onError` builds the error to throw.
- */
-export function toInt64(v: unknown, onError: () => Error): bigint {
-  let b: bigint;
-  if (typeof v === 'bigint') b = v;
-  else if (typeof v === 'number' && Number.isSafeInteger(v)) b = BigInt(v);
-  else if (typeof v === 'string' && /^-?\d{1,19}$/.test(v)) b = BigInt(v);
-  else throw onError();
-  if (b < INT64_MIN || b > INT64_MAX) throw onError();
-  return b;
-}
-
-/**
  * Converts client primary keys to {@link PrimaryKey}s of the schema's primary key type.
  * @throws ShoalError ParameterInvalid naming the bad key and the expected type.
  */
@@ -154,6 +188,17 @@ export function toPrimaryKeys(pkField: FieldSchema, ids: unknown[]): PrimaryKey[
     }
     return toInt64(id, () => invalidParameter(`id ${i}: primary key "${pkField.name}" is Int64; got ${describe(id)}`));
   });
+}
+
+/** The stored array of an Array field's value: every element converted by its element type. */
+function toArray(f: FieldSchema, v: unknown, r: number, bad: (allowed: string) => Error): unknown[] {
+  const type = f.elementType!;
+  if (!Array.isArray(v)) throw bad(`an array of ${type} with at most ${f.maxCapacity} elements`);
+  if (v.length > f.maxCapacity!) {
+    throw invalidParameter(`row ${r}: field "${f.name}" (${typeName(f)}) has ${v.length} elements; max_capacity is ${f.maxCapacity}`);
+  }
+  return v.map((x, k) => toScalar(type, x, f.maxLength, (allowed) =>
+    invalidParameter(`row ${r}: field "${f.name}" (${typeName(f)}) element ${k} got ${describe(x)}; expected ${allowed}`)));
 }
 
 function checkJson(v: unknown, onError: () => Error, depth = 0): unknown {
@@ -179,9 +224,12 @@ export function describe(v: unknown): string {
  * Reads the value of row `i` of a column as a client value: Int64 → `bigint`, Bool → `boolean`,
  * FloatVector → a `Float32Array` copy of `dim` values (so that API layers can print float32s in
  * their shortest form, as Milvus does), BinaryVector → a `Uint8Array` copy of its `dim / 8` bytes
- * (the only `Uint8Array` a row value can be), others as stored.
+ * (the only `Uint8Array` a row value can be), Array → the stored JS array (Int64 elements
+ * `bigint`; do not modify it), others as stored; `null` where `valid` (the field's validity
+ * bitmap, see `Segment.valid`) says the row is null.
  */
-export function readValue(f: FieldSchema, col: Column, i: number): unknown {
+export function readValue(f: FieldSchema, col: Column, i: number, valid?: Uint8Array): unknown {
+  if (valid !== undefined && valid[i] === 0) return null;
   switch (f.dataType) {
     case 'Bool': return (col as Uint8Array)[i] === 1;
     case 'FloatVector': {
@@ -194,4 +242,44 @@ export function readValue(f: FieldSchema, col: Column, i: number): unknown {
     }
     default: return (col as ArrayLike<unknown>)[i];
   }
+}
+
+/** What {@link outputRow} reads: a segment's columns and validity bitmaps. */
+export interface RowSource {
+  column(fieldName: string): Column;
+  valid(fieldName: string): Uint8Array | undefined;
+}
+
+/**
+ * Row `i` of `source` as an output row (field name → client value, {@link readValue}) with the
+ * entries `outputFields` names, in that order. A declared field gives its value (`null` when
+ * null); `$meta` gives every key of the row's dynamic-field object as a top-level key; any other
+ * name, with the dynamic field enabled, is a dynamic key and is present only when the row has it
+ * (Milvus "Dynamic Field": output fields that are not in the schema read from `$meta`).
+ * Names are checked by the caller (`resolveOutputFields` of `@shoal/cluster`); an unknown name
+ * without the dynamic field is skipped.
+ */
+export function outputRow(schema: CollectionSchema, source: RowSource, i: number, outputFields: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let meta: Record<string, unknown> | undefined;
+  for (const name of outputFields) {
+    const f = schema.fields.find((x) => x.name === name);
+    if (f) {
+      define(out, name, readValue(f, source.column(name), i, f.nullable ? source.valid(name) : undefined));
+      continue;
+    }
+    if (!schema.enableDynamicField) continue;
+    meta ??= ((source.column(DYNAMIC_FIELD) as unknown[])[i] ?? {}) as Record<string, unknown>;
+    if (name === DYNAMIC_FIELD) {
+      for (const key of Object.keys(meta)) define(out, key, meta[key]);
+    } else if (Object.hasOwn(meta, name)) {
+      define(out, name, meta[name]);
+    }
+  }
+  return out;
+}
+
+/** Defines (not assigns) `out[key]`, so that a key named `__proto__` stays an ordinary key. */
+function define(out: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
 }

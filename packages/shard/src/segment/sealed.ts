@@ -1,5 +1,6 @@
 import type { VectorIndex } from '@shoal/ann';
 import type { CollectionSchema, Column } from '../schema/types.ts';
+import { DYNAMIC_FIELD } from '../schema/types.ts';
 import type { GrowingSegment } from './growing.ts';
 import type { Segment } from './segment.ts';
 import type { ScalarIndex } from '../scalar-index/types.ts';
@@ -9,7 +10,10 @@ export interface SealedSegmentData {
   id: number;
   schema: CollectionSchema;
   numRows: number;
+  /** Every field's column, and `$meta` when the dynamic field is enabled. */
   columns: Record<string, Column>;
+  /** Validity bitmap of every nullable field, `numRows` long (1 = value, 0 = null). */
+  valid: Record<string, Uint8Array>;
   ts: BigInt64Array;
   deleteTs: BigInt64Array;
   partition: Int32Array;
@@ -38,6 +42,7 @@ export class SealedSegment implements Segment {
   index: VectorIndex | null = null;
   readonly scalarIndexes = new Map<string, ScalarIndex>();
   private readonly columns: Record<string, Column>;
+  private readonly validity: Record<string, Uint8Array>;
 
   /** Wraps persisted or freshly sealed data; `persisted` says whether it is in the object store. */
   constructor(data: SealedSegmentData, persisted: boolean) {
@@ -45,6 +50,7 @@ export class SealedSegment implements Segment {
     this.schema = data.schema;
     this.numRows = data.numRows;
     this.columns = data.columns;
+    this.validity = data.valid;
     this.ts = data.ts;
     this.deleteTs = data.deleteTs;
     this.partition = data.partition;
@@ -59,33 +65,36 @@ export class SealedSegment implements Segment {
     this.deletedRows = deleted;
   }
 
-  /** Seals a growing segment: copies its rows into exact-length arrays. */
+  /** Seals a growing segment: copies its rows (columns, validity bitmaps, `$meta`) into exact-length arrays. */
   static fromGrowing(g: GrowingSegment): SealedSegment {
     const columns: Record<string, Column> = {};
+    const valid: Record<string, Uint8Array> = {};
     for (const f of g.schema.fields) {
       const c = g.column(f.name);
       columns[f.name] = Array.isArray(c) ? c.slice() : (c as Float32Array).slice();
+      if (f.nullable) valid[f.name] = g.valid(f.name)!.slice();
     }
+    if (g.schema.enableDynamicField) columns[DYNAMIC_FIELD] = (g.column(DYNAMIC_FIELD) as unknown[]).slice();
     return new SealedSegment({
-      id: g.id, schema: g.schema, numRows: g.numRows, columns,
+      id: g.id, schema: g.schema, numRows: g.numRows, columns, valid,
       ts: g.ts.slice(), deleteTs: g.deleteTs.slice(), partition: g.partition.slice(),
       minLsn: g.minLsn, maxLsn: g.maxLsn,
     }, false);
   }
 
-  /** Column of `fieldName`, exactly `numRows` long. */
+  /** Column of `fieldName` (or `$meta`), exactly `numRows` long. */
   column(fieldName: string): Column {
     return this.columns[fieldName];
   }
 
-  /** Validity bitmap of a nullable field (see `Segment.valid`); none until nullable fields are stored. */
-  valid(_fieldName: string): Uint8Array | undefined {
-    return undefined;
+  /** Validity bitmap of a nullable field, `numRows` long (see `Segment.valid`); `undefined` for other fields. */
+  valid(fieldName: string): Uint8Array | undefined {
+    return this.validity[fieldName];
   }
 
   /** The immutable data, for persisting. */
   data(): SealedSegmentData {
-    return { id: this.id, schema: this.schema, numRows: this.numRows, columns: this.columns, ts: this.ts,
+    return { id: this.id, schema: this.schema, numRows: this.numRows, columns: this.columns, valid: this.validity, ts: this.ts,
       deleteTs: this.deleteTs, partition: this.partition, minLsn: this.minLsn, maxLsn: this.maxLsn };
   }
 }

@@ -2,16 +2,21 @@ import { ErrorCode, ShoalError } from '@shoal/actors';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { decodeColumn, encodeColumn } from '../storage/column-codec.ts';
 import type { CollectionSchema, Column } from '../schema/types.ts';
+import { DYNAMIC_FIELD } from '../schema/types.ts';
 import { SealedSegment } from './sealed.ts';
 
 /**
  * Object-store layout of a sealed segment (DESIGN.md, "Data plane"):
  * `collections/<cid>/segments/<sid>/{manifest.json, fields/<fid>.bin, deletes.bin, index/<fid>}`.
- * System columns use Milvus's reserved field id 1 (Timestamp) and Shoal's 2 (partition id).
+ * System columns use Milvus's reserved field id 1 (Timestamp) and Shoal's 2 (partition id); the
+ * dynamic field `$meta` (a JSON column) Shoal's 3. A nullable field's validity bitmap is
+ * `fields/<fid>.valid` (a Bool column: one byte per row, 1 = value, 0 = null).
  */
 export const TS_FIELD_ID = 1;
 /** Reserved field id of the partition-id column. */
 export const PARTITION_FIELD_ID = 2;
+/** Reserved field id of the dynamic field's column `$meta`. */
+export const DYNAMIC_FIELD_ID = 3;
 const FORMAT_VERSION = 1;
 
 /** Object-key prefix of a segment. */
@@ -31,6 +36,10 @@ interface Manifest {
   minLsn: string;
   maxLsn: string;
   fieldIds: number[];
+  /** Ids of the fields with a validity file (nullable fields); absent when none. */
+  validFieldIds?: number[];
+  /** True when the segment has the `$meta` column (file {@link DYNAMIC_FIELD_ID}). */
+  dynamicField?: boolean;
 }
 
 const json = new TextEncoder();
@@ -50,7 +59,10 @@ export async function writeSegment(store: ObjectStore, collectionId: bigint, seg
   const puts: Promise<void>[] = [];
   for (const f of d.schema.fields) {
     puts.push(store.put(`${prefix}fields/${f.fieldId}.bin`, encodeColumn(f.dataType, d.columns[f.name], d.numRows)));
+    if (f.nullable) puts.push(store.put(`${prefix}fields/${f.fieldId}.valid`, encodeColumn('Bool', d.valid[f.name], d.numRows)));
   }
+  const dynamicField = d.schema.enableDynamicField;
+  if (dynamicField) puts.push(store.put(`${prefix}fields/${DYNAMIC_FIELD_ID}.bin`, encodeColumn('JSON', d.columns[DYNAMIC_FIELD], d.numRows)));
   puts.push(store.put(`${prefix}fields/${TS_FIELD_ID}.bin`, encodeColumn('Int64', d.ts, d.numRows)));
   puts.push(store.put(`${prefix}fields/${PARTITION_FIELD_ID}.bin`, encodeColumn('Int32', d.partition, d.numRows)));
   await Promise.all(puts);
@@ -58,6 +70,9 @@ export async function writeSegment(store: ObjectStore, collectionId: bigint, seg
     formatVersion: FORMAT_VERSION, segmentId: seg.id, numRows: d.numRows,
     minLsn: String(d.minLsn), maxLsn: String(d.maxLsn), fieldIds: d.schema.fields.map((f) => f.fieldId),
   };
+  const validFieldIds = d.schema.fields.filter((f) => f.nullable).map((f) => f.fieldId);
+  if (validFieldIds.length > 0) manifest.validFieldIds = validFieldIds;
+  if (dynamicField) manifest.dynamicField = true;
   await store.put(`${prefix}manifest.json`, json.encode(JSON.stringify(manifest)));
 }
 
@@ -82,9 +97,23 @@ export async function readSegment(store: ObjectStore, collectionId: bigint, segm
   }
   const n = manifest.numRows;
   const columns: Record<string, Column> = {};
+  const valid: Record<string, Uint8Array> = {};
   await Promise.all(schema.fields.map(async (f) => {
-    columns[f.name] = decodeColumn(f.dataType, await store.get(`${prefix}fields/${f.fieldId}.bin`), n, f.dim);
+    columns[f.name] = decodeColumn(f.dataType, await store.get(`${prefix}fields/${f.fieldId}.bin`), n, f.dim, f.elementType);
+    if (!f.nullable) return;
+    if (!manifest.validFieldIds?.includes(f.fieldId)) {
+      throw new ShoalError(ErrorCode.IoFailed, `segment ${segmentId}: nullable field "${f.name}" has no validity file`);
+    }
+    valid[f.name] = decodeColumn('Bool', await store.get(`${prefix}fields/${f.fieldId}.valid`), n) as Uint8Array;
   }));
+  if (schema.enableDynamicField) {
+    if (manifest.dynamicField !== true) throw new ShoalError(ErrorCode.IoFailed, `segment ${segmentId}: the collection has the dynamic field but the segment has no ${DYNAMIC_FIELD} column`);
+    const meta = decodeColumn('JSON', await store.get(`${prefix}fields/${DYNAMIC_FIELD_ID}.bin`), n) as unknown[];
+    meta.forEach((v, i) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ShoalError(ErrorCode.IoFailed, `segment ${segmentId}: ${DYNAMIC_FIELD} row ${i} is not an object`);
+    });
+    columns[DYNAMIC_FIELD] = meta;
+  }
   const ts = decodeColumn('Int64', await store.get(`${prefix}fields/${TS_FIELD_ID}.bin`), n) as BigInt64Array;
   const partition = decodeColumn('Int32', await store.get(`${prefix}fields/${PARTITION_FIELD_ID}.bin`), n) as Int32Array;
   const deletesKey = `${prefix}deletes.bin`;
@@ -92,7 +121,7 @@ export async function readSegment(store: ObjectStore, collectionId: bigint, segm
     ? (decodeColumn('Int64', await store.get(deletesKey), n) as BigInt64Array).slice()
     : new BigInt64Array(n);
   return new SealedSegment({
-    id: segmentId, schema, numRows: n, columns, ts, deleteTs, partition,
+    id: segmentId, schema, numRows: n, columns, valid, ts, deleteTs, partition,
     minLsn: BigInt(manifest.minLsn), maxLsn: BigInt(manifest.maxLsn),
   }, true);
 }

@@ -1,5 +1,6 @@
 import type { IndexType } from '@shoal/ann';
 import { vectorField } from '../schema/build.ts';
+import { DYNAMIC_FIELD } from '../schema/types.ts';
 import { GrowingSegment, valueBytes } from '../segment/growing.ts';
 import type { Segment } from '../segment/segment.ts';
 
@@ -21,9 +22,10 @@ export interface SegmentMemory {
   partitionIds: number[];
   /**
    * Bytes of the row data: every field's column plus the system columns (insert and delete
-   * timestamps, 8 bytes each per row; partition id, 4). Fixed-width columns exactly; VarChar and
-   * JSON values estimated by content (1 per UTF-16 code unit of a string or object key, 8 per
-   * number and per container entry) plus 32 per value — the rule of
+   * timestamps, 8 bytes each per row; partition id, 4). Fixed-width columns and validity bitmaps
+   * (1 byte per row of a nullable field) exactly; VarChar, JSON, Array and `$meta` values
+   * estimated by content (1 per UTF-16 code unit of a string or object key, 8 per number and per
+   * container entry) plus 32 per value — the rule of
    * `GrowingSegment.estimatedBytes`, so a segment keeps its size when it is sealed.
    */
   rawBytes: number;
@@ -72,14 +74,17 @@ function cachedFixed(seg: Segment): Fixed {
 /** Row-data bytes by the rule documented on {@link SegmentMemory.rawBytes}. */
 function dataBytes(seg: Segment): number {
   let bytes = seg.numRows * 20;
-  for (const f of seg.schema.fields) {
-    const c = seg.column(f.name);
+  const names = seg.schema.fields.map((f) => f.name);
+  if (seg.schema.enableDynamicField) names.push(DYNAMIC_FIELD);
+  for (const name of names) {
+    const c = seg.column(name);
     if (Array.isArray(c)) {
       bytes += c.length * 32;
       for (const v of c) bytes += valueBytes(v);
     } else {
       bytes += (c as ArrayBufferView).byteLength;
     }
+    bytes += seg.valid(name)?.byteLength ?? 0;
   }
   return bytes;
 }

@@ -9,12 +9,17 @@
  * - BinaryVector: the packed bits as stored in memory, `numRows × dim / 8` bytes, row-major
  *   (`dim` in bits).
  * - VarChar: offsets + UTF-8 bytes (`utf8-rows.ts`).
- * - JSON: offsets + UTF-8 JSON text per row (`utf8-rows.ts`, `json-text.ts`; Int64 exact).
+ * - JSON (and the dynamic field `$meta`): offsets + UTF-8 JSON text per row (`utf8-rows.ts`,
+ *   `json-text.ts`; Int64 exact).
+ * - Array: offsets + the JSON text of each row's array; decoding restores the element type
+ *   (Int64 elements `bigint` even when small; Float elements are float32 values already, which
+ *   the shortest decimal of a double reproduces exactly).
+ * - Validity bitmaps of nullable fields (`fields/<fid>.valid`): stored as a Bool column.
  *
  * The column's length is not stored: the caller (the segment manifest) knows `numRows` and `dim`.
  */
 import { ShoalError, ErrorCode, invalidParameter, notSupported } from '@shoal/actors';
-import type { Column, DataType } from '../schema/types.ts';
+import type { ArrayElementType, Column, DataType } from '../schema/types.ts';
 import { parseJson, stringifyJson } from './json-text.ts';
 import { decodeUtf8Rows, encodeUtf8Rows } from './utf8-rows.ts';
 
@@ -73,20 +78,25 @@ export function encodeColumn(dataType: DataType, column: Column, numRows: number
  * copy) when `bytes` is aligned to the element size, else a copy; `dim` is required for vectors
  * (FloatVector: a `Float32Array` of `numRows × dim`; BinaryVector, `dim` in bits: a `Uint8Array`
  * of `numRows × dim / 8`).
+ * `elementType` is required for an Array column (its rows come back as JS arrays of that type's
+ * values, Int64 as `bigint`).
  * @throws ShoalError `IoFailed` if the byte length does not match `numRows` (and `dim`), a Bool
- * byte is not 0/1, or the text is corrupt; `ParameterInvalid` for a missing or invalid `dim`
- * (for a BinaryVector, not a multiple of 8).
+ * byte is not 0/1, the text is corrupt or an Array row is not an array; `ParameterInvalid` for a
+ * missing or invalid `dim` (for a BinaryVector, not a multiple of 8) or a missing `elementType`.
  */
-export function decodeColumn(dataType: DataType, bytes: Uint8Array, numRows: number, dim?: number): Column {
+export function decodeColumn(dataType: DataType, bytes: Uint8Array, numRows: number, dim?: number, elementType?: ArrayElementType): Column {
   checkRows(numRows);
   if (dataType === 'VarChar') return decodeUtf8Rows(bytes, numRows, 'VarChar column');
+  if (dataType === 'Array' && elementType === undefined) throw invalidParameter('decoding an Array column needs its element type');
   if (dataType === 'JSON' || dataType === 'Array') {
     return decodeUtf8Rows(bytes, numRows, `${dataType} column`).map((text, i) => {
+      let value: unknown;
       try {
-        return parseJson(text);
+        value = parseJson(text);
       } catch (err) {
-        throw new ShoalError(ErrorCode.IoFailed, `JSON column: row ${i} is not valid JSON (${(err as Error).message})`);
+        throw new ShoalError(ErrorCode.IoFailed, `${dataType} column: row ${i} is not valid JSON (${(err as Error).message})`);
       }
+      return dataType === 'Array' ? arrayRow(value, elementType!, i) : value;
     });
   }
   requireLittleEndian();
@@ -107,6 +117,17 @@ export function decodeColumn(dataType: DataType, bytes: Uint8Array, numRows: num
   const out = new ctor(aligned.buffer, aligned.byteOffset, count);
   if (dataType === 'Bool') checkBools(out as Uint8Array, (i, v) => new ShoalError(ErrorCode.IoFailed, `Bool column: row ${i} is stored as ${v}, expected 0 or 1`));
   return out;
+}
+
+/** A decoded Array row with its elements in the in-memory form of `elementType` (Int64 → bigint). */
+function arrayRow(value: unknown, elementType: ArrayElementType, row: number): unknown[] {
+  if (!Array.isArray(value)) throw new ShoalError(ErrorCode.IoFailed, `Array column: row ${row} is stored as ${describe(value)}, expected an array`);
+  if (elementType !== 'Int64') return value;
+  return value.map((x) => {
+    if (typeof x === 'bigint') return x;
+    if (typeof x === 'number' && Number.isSafeInteger(x)) return BigInt(x);
+    throw new ShoalError(ErrorCode.IoFailed, `Array column: row ${row} holds ${String(x)} where an Int64 element is expected`);
+  });
 }
 
 function jsonText(value: unknown, row: number): string {
