@@ -1,8 +1,8 @@
 import { deferReply } from '@shoal/actors';
 import type { Actor, ActorContext } from '@shoal/actors';
 import type { IndexBuilder, IndexSearchParams, IndexSpec, MetricType } from '@shoal/ann';
-import { compileFilter, openShard, readValue, vectorField } from '@shoal/shard';
-import type { ColumnBatch, CollectionSchema, FieldSchema, ObjectStore, PrimaryKey, ReadScope, RowRef, SegmentMemory, Shard } from '@shoal/shard';
+import { compileFilter, openShard, outputRow, vectorField } from '@shoal/shard';
+import type { ColumnBatch, CollectionSchema, ObjectStore, PrimaryKey, ReadScope, RowRef, SegmentMemory, Shard } from '@shoal/shard';
 import { COORD_PATH } from './coordinator.ts';
 import type { Row, SearchHit } from './service.ts';
 
@@ -168,12 +168,7 @@ export class ShardActor implements Actor<ShardMsg> {
   }
 
   private row(ref: RowRef, outputFields: string[]): Row {
-    const out: Row = {};
-    for (const name of outputFields) {
-      const f = this.o.schema.fields.find((x) => x.name === name) as FieldSchema;
-      out[name] = readValue(f, ref.segment.column(name), ref.offset);
-    }
-    return out;
+    return outputRow(this.o.schema, ref.segment, ref.offset, outputFields);
   }
 }
 
