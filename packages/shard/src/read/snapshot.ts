@@ -1,8 +1,10 @@
-import type { Bitset } from '@shoal/ann';
+import { Bitset } from '@shoal/ann';
 import { evaluateFilter } from '../expr/index.ts';
 import type { BoundExpr } from '../expr/index.ts';
 import type { Segment } from '../segment/segment.ts';
 import { visibleRows } from '../segment/segment.ts';
+import { fieldStats } from '../segment/stats.ts';
+import { segmentMayMatch } from './prune.ts';
 
 /** What every read sees: an MVCC snapshot timestamp, optional partitions and an optional filter. */
 export interface ReadScope {
@@ -14,8 +16,14 @@ export interface ReadScope {
   filter?: BoundExpr;
 }
 
-/** The rows of `seg` that a read with `scope` sees: visible in its snapshot and passing its filter. */
+/**
+ * The rows of `seg` that a read with `scope` sees: visible in its snapshot and passing its filter.
+ * A sealed segment whose min/max statistics show that no row can pass the filter
+ * (`prune.ts`) gives an empty bitset without evaluating anything.
+ */
 export function passingRows(seg: Segment, scope: ReadScope): Bitset {
+  const { filter } = scope;
+  if (filter && seg.sealed && !segmentMayMatch(filter, (name) => fieldStats(seg, name))) return new Bitset(seg.numRows);
   const rows = visibleRows(seg, scope.readTs, scope.partitions);
   if (scope.filter && rows.count() > 0) {
     rows.and(evaluateFilter(scope.filter, {
