@@ -8,7 +8,7 @@ import { SealedSegment } from '../segment/sealed.ts';
 import type { Segment } from '../segment/segment.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { WriteAheadLog } from '../storage/wal.ts';
-import { queryRows, countRows } from '../read/query.ts';
+import { queryRows, queryRowsAfter, countRows } from '../read/query.ts';
 import type { RowRef } from '../read/query.ts';
 import { searchSegments } from '../read/search.ts';
 import type { RowHit, SearchPlan } from '../read/search.ts';
@@ -300,6 +300,14 @@ export class Shard {
   /** Query rows in a snapshot (see {@link queryRows}). */
   query(scope: ReadScope, offset: number, limit: number | undefined): RowRef[] {
     return queryRows(this.allSegments(), scope, offset, limit);
+  }
+
+  /**
+   * A primary-key-ordered page in a snapshot: the `limit` smallest keys greater than `after` among
+   * the rows `scope` sees, ascending (see {@link queryRowsAfter}; the query iterator's step).
+   */
+  queryAfter(scope: ReadScope, after: PrimaryKey | undefined, limit: number): RowRef[] {
+    return queryRowsAfter(this.allSegments(), scope, this.pkName, after, limit);
   }
 
   /** `count(*)` in a snapshot. */
