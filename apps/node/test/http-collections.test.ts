@@ -59,18 +59,16 @@ describe('REST v2 collections/create', () => {
     expect(service.calls).toEqual([]);
   });
 
-  it('rejects enableDynamicField: true with not-supported (3000), in params and in schema', async () => {
+  it('maps enableDynamicField: true, in params (Go spellings of true) and in schema', async () => {
     const { app, service } = setup();
-    const a = await post(app, '/collections/create', quick('c', 4, { params: { enableDynamicField: true } }));
-    expect(a.json.code).toBe(3000);
-    expect(a.json.message).toMatch(/dynamic field.*not supported yet by Shoal/);
+    expect((await post(app, '/collections/create', quick('a', 4, { params: { enableDynamicField: 'True' } }))).json.code).toBe(0);
     const b = await post(app, '/collections/create', {
-      collectionName: 'c',
+      collectionName: 'b',
       schema: { enableDynamicField: true, fields: [{ fieldName: 'id', dataType: 'Int64', isPrimary: true }] },
     });
-    expect(b.json.code).toBe(3000);
+    expect(b.json.code).toBe(0);
     expect((await post(app, '/collections/create', quick('c', 4, { params: { enableDynamicField: false } }))).json.code).toBe(0);
-    expect(service.calls.map((c) => c.method)).toEqual(['createCollection']);
+    expect(service.calls.map((c) => (c.args[0] as { enableDynamicField: boolean }).enableDynamicField)).toEqual([true, true, false]);
   });
 
   it('full schema: fields, elementTypeParams as strings or numbers, indexParams, params', async () => {
@@ -123,7 +121,8 @@ describe('REST v2 collections/create', () => {
     expect(unknown.json.code).toBe(1100);
     expect(unknown.json.message).toMatch(/Float64.*FloatVector/);
     expect((await post(app, '/collections/create', field({ dataType: 'Int8' }))).json.code).toBe(1802);
-    expect((await post(app, '/collections/create', field({ fieldName: 'n', dataType: 'Int8', nullable: true }))).json.code).toBe(3000);
+    expect((await post(app, '/collections/create', field({ fieldName: 'a', dataType: 'Array', elementDataType: 'JSON' }))).json.code).toBe(1100);
+    expect((await post(app, '/collections/create', field({ fieldName: 'a', dataType: 'Array' }))).json.code).toBe(1802);
     expect((await post(app, '/collections/create', field({ fieldName: 'v', dataType: 'FloatVector', elementTypeParams: { dim: 'x' } }))).json.code).toBe(1100);
     const idx = await post(app, '/collections/create', { ...field({ fieldName: 'v', dataType: 'FloatVector', elementTypeParams: { dim: 2 } }), indexParams: [{ fieldName: 'w', metricType: 'L2' }] });
     expect(idx.json.code).toBe(1802);

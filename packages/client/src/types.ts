@@ -10,6 +10,9 @@ export type PrimaryKey = number | bigint | string;
  * An entity: field name → value. FloatVector: `number[]` or `Float32Array` of `dim` numbers.
  * BinaryVector (`dim` bits): in requests `number[]` or `Uint8Array` of `dim / 8` bytes, or a
  * base64 string; in answers a base64 string of the `dim / 8` bytes (as Milvus returns it).
+ * Array: a JS array of the element type's values. A nullable field may be `null` or absent (it
+ * then takes its default value, if any); in answers a null field is `null`. With the dynamic field
+ * enabled, undeclared keys are stored and returned as top-level keys.
  */
 export type Row = Record<string, unknown>;
 /** Metrics Shoal implements: L2, IP, COSINE for FloatVector fields; HAMMING, JACCARD for BinaryVector fields. */
@@ -17,7 +20,9 @@ export type MetricType = 'L2' | 'IP' | 'COSINE' | 'HAMMING' | 'JACCARD';
 /** Milvus consistency levels Shoal implements. */
 export type ConsistencyLevel = 'Strong' | 'Session' | 'Bounded' | 'Eventually';
 /** Field data types Shoal implements (Milvus names). */
-export type DataType = 'Bool' | 'Int8' | 'Int16' | 'Int32' | 'Int64' | 'Float' | 'Double' | 'VarChar' | 'JSON' | 'FloatVector' | 'BinaryVector';
+export type DataType = 'Bool' | 'Int8' | 'Int16' | 'Int32' | 'Int64' | 'Float' | 'Double' | 'VarChar' | 'JSON' | 'Array' | 'FloatVector' | 'BinaryVector';
+/** Element types of an Array field (every scalar type but JSON and Array). */
+export type ArrayElementType = 'Bool' | 'Int8' | 'Int16' | 'Int32' | 'Int64' | 'Float' | 'Double' | 'VarChar';
 /**
  * Index types Shoal accepts: FLAT, HNSW, IVF_* for FloatVector fields, BIN_FLAT, BIN_IVF_FLAT for
  * BinaryVector fields; `AUTOINDEX` = HNSW (M=16, efConstruction=200), or BIN_IVF_FLAT (nlist=128)
@@ -36,11 +41,18 @@ export interface FieldSchemaInput {
   dataType: DataType;
   isPrimary?: boolean;
   isPartitionKey?: boolean;
+  /** For Array fields: the element type (required). */
+  elementDataType?: ArrayElementType;
+  /** True if rows may leave the field null (not for the primary key or vectors). */
+  nullable?: boolean;
+  /** Value stored when a row omits the field or gives null (scalar fields but JSON and Array; not the primary key). */
+  defaultValue?: boolean | number | bigint | string;
   /**
    * `dim` for FloatVector (2..32,768) or BinaryVector (bits: a multiple of 8 in 8..32,768),
-   * `max_length` for VarChar (1..65,535, UTF-8 bytes).
+   * `max_length` for VarChar and Array-of-VarChar elements (1..65,535, UTF-8 bytes),
+   * `max_capacity` for Array (1..4096 elements).
    */
-  elementTypeParams?: { dim?: number; max_length?: number };
+  elementTypeParams?: { dim?: number; max_length?: number; max_capacity?: number };
   description?: string;
 }
 
@@ -74,11 +86,11 @@ export interface CreateCollectionParams extends CollectionParams {
   primaryFieldName?: string;
   /** Quick setup: vector field name (default "vector"). */
   vectorFieldName?: string;
-  /** Full schema (Shoal does not have the dynamic field yet: `enableDynamicField` must be false). */
-  schema?: { autoID?: boolean; enableDynamicField?: false; fields: FieldSchemaInput[] };
+  /** Full schema; `enableDynamicField` keeps undeclared row keys (Milvus "Dynamic Field"). */
+  schema?: { autoID?: boolean; enableDynamicField?: boolean; fields: FieldSchemaInput[] };
   /** Indexes to build; with a full schema the collection is loaded only when indexes are given. */
   indexParams?: IndexParam[];
-  params?: { max_length?: number; shardsNum?: number; partitionsNum?: number; consistencyLevel?: ConsistencyLevel };
+  params?: { max_length?: number; shardsNum?: number; partitionsNum?: number; consistencyLevel?: ConsistencyLevel; enableDynamicField?: boolean };
 }
 
 /** A field as `describeCollection` reports it. */
@@ -90,8 +102,13 @@ export interface FieldDescription {
   partitionKey: boolean;
   autoId: boolean;
   description: string;
-  /** Type parameters, e.g. `[{ key: 'dim', value: '128' }]`. */
+  nullable: boolean;
+  /** The default value as Milvus writes its `ValueField`, e.g. `{ Data: { LongData: 5 } }`. */
+  defaultValue?: { Data: Record<string, boolean | number | bigint | string> };
+  /** Type parameters, e.g. `[{ key: 'dim', value: '128' }]` (`max_capacity` for Array fields). */
   params?: { key: string; value: string }[];
+  /** For Array fields: the element type. */
+  elementType?: ArrayElementType;
 }
 
 /** `describeCollection` result (Milvus REST shape). */

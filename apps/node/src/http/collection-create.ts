@@ -4,15 +4,18 @@
  * - quick setup (no `schema.fields`): `dimension` (required), `metricType` (default COSINE),
  *   `idType` Int64 | VarChar (with `params.max_length`), `autoID`, `primaryFieldName` (default
  *   "id"), `vectorFieldName` (default "vector"); an AUTOINDEX index named after the vector field
- *   is created and the collection loaded. Unlike Milvus, the dynamic field is off (Shoal does not
- *   have it yet; see docs/api.md).
+ *   is created and the collection loaded. Unlike Milvus, the dynamic field is off unless
+ *   `params.enableDynamicField` is true (see docs/api.md).
  * - full schema: `schema.fields` [{fieldName, dataType, isPrimary, isPartitionKey,
- *   elementTypeParams: {dim, max_length}}] (a BinaryVector's `dim` counts bits), `schema.autoID`,
- *   `indexParams`; the collection is loaded only when `indexParams` are given (as in Milvus).
+ *   elementDataType, nullable, defaultValue, elementTypeParams: {dim, max_length, max_capacity}}]
+ *   (a BinaryVector's `dim` counts bits; `elementDataType` and `max_capacity` for Array fields),
+ *   `schema.autoID`, `schema.enableDynamicField`, `indexParams`; the collection is loaded only when
+ *   `indexParams` are given (as in Milvus).
  * - `params`: `shardsNum`, `partitionsNum`, `consistencyLevel`, `max_length`, `enableDynamicField`.
  */
 import type { CreateCollectionRequest, FieldInput, IndexParamInput } from '@shoal/cluster';
-import type { DataType } from '@shoal/shard';
+import { ARRAY_ELEMENT_TYPES } from '@shoal/shard';
+import type { ArrayElementType, DataType } from '@shoal/shard';
 import { ErrorCode, ShoalError, notSupported } from '@shoal/actors';
 import type { BodyReader } from './body.ts';
 import { readConsistency } from './consistency.ts';
@@ -20,17 +23,17 @@ import { DEFAULT_METRIC, parseMetric, readIndexParams } from './index-params.ts'
 
 /** Data types Shoal implements (Milvus names, case-sensitive as in Milvus). */
 const SUPPORTED_TYPES: readonly DataType[] = ['Bool', 'Int8', 'Int16', 'Int32', 'Int64', 'Float', 'Double',
-  'VarChar', 'JSON', 'FloatVector', 'BinaryVector'];
+  'VarChar', 'JSON', 'Array', 'FloatVector', 'BinaryVector'];
 /** Milvus data types that Shoal does not implement yet (3000, not 1100). */
-const MILVUS_ONLY_TYPES = ['Array', 'Float16Vector', 'BFloat16Vector', 'SparseFloatVector',
+const MILVUS_ONLY_TYPES = ['Float16Vector', 'BFloat16Vector', 'SparseFloatVector',
   'Int8Vector', 'Geometry', 'Timestamptz', 'ArrayOfVector', 'ArrayOfStruct', 'String', 'Text'];
 
 /** Go's `strconv.ParseBool` spellings of true (Milvus reads `params` values with `%v`). */
 const GO_TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
 
-/** The error for `enableDynamicField: true`, wherever it was asked for. */
-function dynamicFieldError(where: string): ShoalError {
-  return notSupported(`the dynamic field (${where} = true)`);
+/** `params.enableDynamicField` as Milvus reads it (`%v` → `strconv.ParseBool`): true or a Go spelling of true. */
+function paramTrue(v: unknown): boolean {
+  return v === true || (typeof v === 'string' && GO_TRUE.includes(v));
 }
 
 /**
@@ -47,11 +50,21 @@ function positiveInt(body: BodyReader, key: string): number | undefined {
   return n;
 }
 
-/** Rejects the Milvus field features Shoal lacks (nullable, default values, clustering keys). */
+/** Rejects the Milvus field features Shoal lacks (clustering keys). */
 function rejectUnsupportedFieldOptions(field: BodyReader, name: string): void {
-  if (field.optBool('nullable') === true) throw notSupported(`nullable fields (field ${name})`);
-  if (field.has('defaultValue')) throw notSupported(`default values (field ${name})`);
   if (field.optBool('isClusteringKey') === true) throw notSupported(`clustering keys (field ${name})`);
+}
+
+/**
+ * An Array field's `elementDataType` (Milvus `schemapb.DataType` names): required for Array, one
+ * of the scalar types but JSON and Array (1100 otherwise; 1802 when absent).
+ */
+function readElementType(field: BodyReader): ArrayElementType {
+  const name = field.optString('elementDataType');
+  if (name === undefined || name === '') throw field.missing('elementDataType');
+  const type = ARRAY_ELEMENT_TYPES.find((t) => t === name);
+  if (!type) throw field.invalid('elementDataType', name, `the element type of an Array field is one of (case-sensitive) ${ARRAY_ELEMENT_TYPES.join(', ')}`);
+  return type;
 }
 
 /** One `schema.fields[i]` entry → `FieldInput`. */
@@ -72,12 +85,18 @@ function readField(schema: BodyReader, index: number, value: unknown, autoId: bo
   if (field.optBool('isPartitionKey')) out.isPartitionKey = true;
   const description = field.optString('description');
   if (description) out.description = description;
+  if (dataType === 'Array') out.elementType = readElementType(field);
+  const nullable = field.optBool('nullable');
+  if (nullable !== undefined) out.nullable = nullable;
+  if (field.has('defaultValue')) out.defaultValue = field.raw('defaultValue');
   const typeParams = field.optObject('elementTypeParams');
   if (typeParams) {
     const dim = positiveInt(typeParams, 'dim');
     const maxLength = positiveInt(typeParams, 'max_length');
+    const maxCapacity = positiveInt(typeParams, 'max_capacity');
     if (dim !== undefined) out.dim = dim;
     if (maxLength !== undefined) out.maxLength = maxLength;
+    if (maxCapacity !== undefined) out.maxCapacity = maxCapacity;
   }
   return out;
 }
@@ -121,18 +140,16 @@ function quickSetup(body: BodyReader, params: BodyReader | undefined): { fields:
  * Maps a `collections/create` body to a `CreateCollectionRequest` (see the file comment).
  * Throws 1802 (missing `collectionName`, `fieldName`, `dataType`, or an index on an undeclared
  * field), 1801 (wrong JSON types), 1100 (bad values) and 3000 (Milvus features Shoal lacks, among
- * them `enableDynamicField: true`, functions, TTL, partition-key isolation).
+ * them functions, TTL, partition-key isolation). Field options (Array element types and
+ * capacities, nullable, default values) are checked by `buildSchema` (1100-style
+ * CollectionIllegalSchema errors naming the field).
  */
 export function readCreateCollection(body: BodyReader): CreateCollectionRequest {
   const collectionName = body.requireString('collectionName');
   const params = body.optObject('params');
   const schema = body.optObject('schema');
   const fieldList = schema?.optArray('fields') ?? [];
-  const quickDynamic = params?.raw('enableDynamicField');
-  if (quickDynamic === true || (typeof quickDynamic === 'string' && GO_TRUE.includes(quickDynamic))) {
-    throw dynamicFieldError('params.enableDynamicField');
-  }
-  if (schema?.optBool('enableDynamicField') === true) throw dynamicFieldError('schema.enableDynamicField');
+  const enableDynamicField = paramTrue(params?.raw('enableDynamicField')) || schema?.optBool('enableDynamicField') === true;
   if ((schema?.optArray('functions') ?? []).length > 0) throw notSupported('schema functions');
   if (params?.has('ttlSeconds')) throw notSupported('collection TTL (params.ttlSeconds)');
   if (params?.has('partitionKeyIsolation')) throw notSupported('partition key isolation (params.partitionKeyIsolation)');
@@ -155,7 +172,7 @@ export function readCreateCollection(body: BodyReader): CreateCollectionRequest 
   const req: CreateCollectionRequest = {
     collectionName,
     fields,
-    enableDynamicField: false,
+    enableDynamicField,
     indexParams,
     load: indexParams.length > 0,
   };

@@ -11,7 +11,17 @@ import { ErrorCode, ShoalError, notSupported } from '@shoal/actors';
 import { readCreateCollection } from './collection-create.ts';
 import { ok, type RouteTable } from './route.ts';
 
-/** One field as Milvus's `printFieldDetail` (REST v2 flavour) writes it. */
+/** Milvus's `schemapb.ValueField` oneof member of each type's default value (its Go JSON form). */
+const DEFAULT_VALUE_KEY: Partial<Record<FieldSchema['dataType'], string>> = {
+  Bool: 'BoolData', Int8: 'IntData', Int16: 'IntData', Int32: 'IntData', Int64: 'LongData',
+  Float: 'FloatData', Double: 'DoubleData', VarChar: 'StringData',
+};
+
+/**
+ * One field as Milvus's `printFieldDetail` (REST v2 flavour) writes it: `nullable`; `defaultValue`
+ * as Go's JSON of the `schemapb.ValueField` proto (`{"Data": {"LongData": 5}}`); `params` (the
+ * type params: `dim`, `max_length`, `max_capacity`); `elementType` for Array fields.
+ */
 function fieldDetail(f: FieldSchema): Record<string, unknown> {
   const out: Record<string, unknown> = {
     name: f.name,
@@ -22,12 +32,15 @@ function fieldDetail(f: FieldSchema): Record<string, unknown> {
     clusteringKey: false,
     autoId: f.autoId,
     description: f.description ?? '',
-    nullable: false,
+    nullable: f.nullable ?? false,
   };
+  if (f.defaultValue !== undefined) out.defaultValue = { Data: { [DEFAULT_VALUE_KEY[f.dataType]!]: f.defaultValue } };
   const params: { key: string; value: string }[] = [];
   if (f.dim !== undefined) params.push({ key: 'dim', value: String(f.dim) });
   if (f.maxLength !== undefined) params.push({ key: 'max_length', value: String(f.maxLength) });
+  if (f.maxCapacity !== undefined) params.push({ key: 'max_capacity', value: String(f.maxCapacity) });
   if (params.length > 0) out.params = params;
+  if (f.dataType === 'Array') out.elementType = f.elementType;
   return out;
 }
 

@@ -105,10 +105,15 @@ export function float32Shortest(x: number): number {
  * integer or decimal string per `allowInt64`; `Float32Array` (a FloatVector) → array of shortest
  * float32 decimals; `Uint8Array` (a BinaryVector, the only field read back as one) → a standard
  * base64 string, as Milvus writes a Go `[]byte` (`buildQueryResp` in utils.go); other typed
- * arrays → plain arrays; anything else unchanged.
+ * arrays → plain arrays; a plain array holding a `bigint` (an Array field of Int64, or a JSON
+ * value whose top level is such an array) → its elements each by this rule, so Int64 elements
+ * follow `allowInt64` too; anything else unchanged (`null` stays `null`: a null field).
  */
 export function wireValue(value: unknown, allowInt64: boolean): unknown {
   if (typeof value === 'bigint') return allowInt64 ? value : value.toString();
+  if (Array.isArray(value)) {
+    return !allowInt64 && value.some((v) => typeof v === 'bigint') ? value.map((v) => wireValue(v, allowInt64)) : value;
+  }
   if (value instanceof Float32Array) return Array.from(value, float32Shortest);
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
