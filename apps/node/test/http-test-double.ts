@@ -58,13 +58,13 @@ export class InMemoryServiceDouble implements ShoalService {
   async createCollection(req: CreateCollectionRequest): Promise<void> {
     this.record('createCollection', req);
     if (this.colls.has(req.collectionName)) throw invalidParameter(`collection ${req.collectionName} already exists`);
-    if (req.enableDynamicField) throw notSupported('the dynamic field');
     const fields: FieldSchema[] = req.fields.map((f, i) => ({
       fieldId: 100 + i, name: f.name, dataType: f.dataType, isPrimaryKey: f.isPrimaryKey ?? false,
       autoId: f.autoId ?? false, maxLength: f.maxLength, dim: f.dim, isPartitionKey: f.isPartitionKey, description: f.description,
+      elementType: f.elementType, maxCapacity: f.maxCapacity, nullable: f.nullable,
     }));
     if (fields.filter((f) => f.isPrimaryKey).length !== 1) throw new ShoalError(ErrorCode.CollectionIllegalSchema, 'exactly one primary key is required');
-    const schema: CollectionSchema = { name: req.collectionName, description: req.description ?? '', fields, enableDynamicField: false };
+    const schema: CollectionSchema = { name: req.collectionName, description: req.description ?? '', fields, enableDynamicField: req.enableDynamicField === true };
     const c: Coll = {
       desc: {
         collectionName: req.collectionName, collectionId: this.nextCollectionId++, description: req.description ?? '',
