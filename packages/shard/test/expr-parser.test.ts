@@ -366,6 +366,8 @@ describe('parseFilter: like, exists, is null', () => {
     expect(parse('a is Not null')).toBe('(is not null a)');
     expect(parse('meta["k"] is null or b is not null')).toBe('(or (is null meta["k"]) (is not null b))');
     expect(parse('not a is null')).toBe('(not (is null a))');
+    expect(parse('(a is null)')).toBe('(is null a)');
+    expect(parse('a[0] is null')).toBe('(is null a[0])');
     expect(parse('description IS NOT NULL AND price > 10')).toBe('(and (is not null description) (> price 10n))');
     const e = parseFilter('abc IS NULL');
     expect(e.column).toBe(5);
@@ -381,6 +383,7 @@ describe('parseFilter: like, exists, is null', () => {
     ['a is nothing', 3, "found 'is', expected an operator or the end of the filter"],
     ['1 is null', 3, "found 'is' after an expression that is not a field name or JSON path"],
     ['f(a) is null', 6, "found 'is' after an expression that is not a field name or JSON path"],
+    ['(a) is null', 5, "found 'is' after an expression that is not a field name or JSON path"],
   ])('%j fails at column %i: %s', (text, column, detail) => {
     const e = errorOf(() => parseFilter(text));
     expect(e.code).toBe(ErrorCode.ParameterInvalid);

@@ -111,8 +111,9 @@ class Parser {
     return e;
   }
 
+  /** The token `offset` places from the current one (negative: already consumed); clamped to the token list. */
   private peek(offset = 0): Token {
-    return this.tokens[Math.min(this.index + offset, this.tokens.length - 1)];
+    return this.tokens[Math.max(0, Math.min(this.index + offset, this.tokens.length - 1))];
   }
 
   private next(): Token {
@@ -182,6 +183,7 @@ class Parser {
   }
 
   private infix(left: Expr, t: Token, infix: Infix): Expr {
+    const before = this.peek(-1);
     this.next();
     switch (infix.form) {
       case 'unsupported':
@@ -199,7 +201,7 @@ class Parser {
       case 'like':
         return { kind: 'like', operand: left, pattern: this.pattern(), column: t.column };
       case 'isNull':
-        return this.isNull(left, t, infix.negated);
+        return this.isNull(left, isSymbol(before, ')'), t, infix.negated);
       case 'compare':
         return this.comparison(left, t, infix.op, infix.bp);
     }
@@ -213,12 +215,15 @@ class Parser {
     return this.unexpected(t, "a string pattern after 'like' (e.g. \"a%\") or a template {name}");
   }
 
-  /** After `is` (already consumed): `null` or `not null`; the operand must be a field or JSON path. */
-  private isNull(left: Expr, is: Token, negated: boolean): Expr {
+  /**
+   * After `is` (already consumed): `null` or `not null`. The operand must be a field or JSON path
+   * written directly (Plan.g4 `(Identifier | JSONIdentifier) ISNULL`), not in parentheses.
+   */
+  private isNull(left: Expr, parenthesized: boolean, is: Token, negated: boolean): Expr {
     if (negated) this.next();
     const n = this.next();
     if (!isWord(n, 'null')) this.unexpected(n, "'null'");
-    if (left.kind !== 'field') {
+    if (left.kind !== 'field' || parenthesized) {
       throw syntaxError(this.source, is.column, `found '${is.text}' after an expression that is not a field name or JSON path (is null applies to a field, e.g. age is null)`);
     }
     return { kind: 'isNull', negated, operand: left, column: is.column };
