@@ -4,6 +4,7 @@
  * resolves to the answer's `data` (typed) and rejects with `ShoalClientError` on failure.
  */
 import { ShoalClientError, UNEXPECTED_CODE } from './errors.ts';
+import type { FilterTemplate, QueryIteratorParams } from './query-iterator.ts';
 import { Transport, type TransportOptions } from './transport.ts';
 import type {
   CollectionStatistics,
@@ -63,18 +64,37 @@ export class ShoalClient {
   insert(params: WriteParams): Promise<{ insertCount: number; insertIds: PrimaryKey[] }> { return this.data('/entities/insert', params); }
   /** Inserts or replaces entities by primary key. */
   upsert(params: WriteParams): Promise<{ upsertCount: number; upsertIds: PrimaryKey[] }> { return this.data('/entities/upsert', params); }
-  /** Deletes the entities matching `filter` (a Milvus boolean expression). */
-  delete(params: CollectionParams & { filter: string; partitionName?: string }): Promise<{ deleteCount: number }> { return this.data('/entities/delete', params); }
+  /** Deletes the entities matching `filter` (a Milvus boolean expression, with template values in `exprParams`). */
+  delete(params: CollectionParams & FilterTemplate & { filter: string; partitionName?: string }): Promise<{ deleteCount: number }> { return this.data('/entities/delete', params); }
   /** Entities by primary key(s); all fields unless `outputFields` says otherwise. */
   get(params: ReadParams & { id: PrimaryKey | PrimaryKey[] }): Promise<Row[]> { return this.data('/entities/get', params); }
-  /** Entities matching a filter (see `QueryParams`). */
-  query(params: QueryParams): Promise<Row[]> { return this.data('/entities/query', params); }
+  /** Entities matching a filter (see `QueryParams`; template values in `exprParams`). */
+  query(params: QueryParams & FilterTemplate): Promise<Row[]> { return this.data('/entities/query', params); }
+
+  /**
+   * Pages through every entity matching a filter, in one snapshot taken by the first page, in
+   * ascending primary-key order: an async iterable of pages of at most `batchSize` rows (see
+   * `QueryIteratorParams`). Each page is one request carrying the previous page's cursor; any peer
+   * can serve it, so the iteration survives a failover. Rejects with `ShoalClientError` as the
+   * other methods do (1100 for a bad filter or an expired cursor).
+   */
+  async *queryIterator(params: QueryIteratorParams): AsyncGenerator<Row[], void, undefined> {
+    let cursor: string | undefined;
+    do {
+      const answer = await this.transport.call(`${PREFIX}/entities/query`, { ...params, iterator: true, ...(cursor ? { cursor } : {}) });
+      const next = answer.nextCursor;
+      if (next !== undefined && (typeof next !== 'string' || next === '')) throw new ShoalClientError(UNEXPECTED_CODE, 'query iterator answer has a nextCursor that is not a non-empty string');
+      if (!Array.isArray(answer.data)) throw new ShoalClientError(UNEXPECTED_CODE, 'query iterator answer has no list of rows');
+      cursor = next;
+      if (answer.data.length > 0) yield answer.data as Row[];
+    } while (cursor !== undefined);
+  }
 
   /**
    * Vector search. Returns one list of hits per query vector (best first), split from the flat
    * REST answer by its `topks`.
    */
-  async search(params: SearchParams): Promise<SearchHit[][]> {
+  async search(params: SearchParams & FilterTemplate): Promise<SearchHit[][]> {
     const answer = await this.transport.call(`${PREFIX}/entities/search`, params as unknown as Record<string, unknown>);
     const hits = answer.data as SearchHit[];
     const topks = answer.topks as number[] | undefined;

@@ -7,3 +7,4 @@ export { ShoalClientError, UNEXPECTED_CODE, UNREACHABLE_CODE } from './errors.ts
 export { DEFAULT_TIMEOUT_MS, DOWN_COOLDOWN_MS } from './transport.ts';
 export { realPlatform, type ClientPlatform } from './node/platform.ts';
 export type * from './types.ts';
+export type * from './query-iterator.ts';
