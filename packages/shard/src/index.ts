@@ -16,5 +16,8 @@ export { Shard, DEFAULT_SEGMENT_MAX_BYTES, DEFAULT_SEGMENT_MAX_ROWS } from './sh
 export type { ShardOptions } from './shard/shard.ts';
 export type { SegmentMemory } from './shard/memory.ts';
 export { openShard } from './shard/open.ts';
+export type { ScalarIndex, ScalarIndexType, IndexPredicate, ScalarValue } from './scalar-index/types.ts';
+export { buildScalarIndex, isScalarIndexType, validateScalarIndex, SCALAR_INDEX_TYPES } from './scalar-index/build.ts';
+export type { ScalarIndexSpec, ScalarIndexProgress } from './scalar-index/segment-builds.ts';
 export type { ObjectStore } from './storage/object-store.ts';
 export { LocalObjectStore } from './storage/local-object-store.ts';

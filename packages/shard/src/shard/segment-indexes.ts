@@ -3,6 +3,7 @@ import type { IndexSpec, VectorIndex } from '@shoal/ann';
 import { vectorField } from '../schema/build.ts';
 import type { SealedSegment } from '../segment/sealed.ts';
 import { indexKey } from '../segment/segment-io.ts';
+import { ScalarIndexBuilds } from '../scalar-index/segment-builds.ts';
 import type { ShardOptions } from './shard.ts';
 
 /** True if two index specs describe the same index (type, metric, dim and build parameters). */
@@ -20,7 +21,7 @@ function sortKeys(o: object): [string, unknown][] {
  * collection's index spec, it loads the index file from the object store, or builds it on the
  * index builder (worker threads) and stores it. A corrupt or mismatched file is reported and
  * rebuilt from the raw vectors. While the collection is released, indexes are built and stored
- * but not kept in memory.
+ * but not kept in memory. The segments' scalar indexes are kept by {@link scalar}.
  */
 export class SegmentIndexes {
   private readonly opts: ShardOptions;
@@ -41,12 +42,15 @@ export class SegmentIndexes {
   private spec: IndexSpec | null;
   private failReason = '';
   private closed = false;
+  /** The scalar indexes of the sealed segments (built from the columns, not persisted). */
+  readonly scalar: ScalarIndexBuilds;
 
   /** @param sealed the shard's sealed segments (persisted or not). */
   constructor(opts: ShardOptions, sealed: () => SealedSegment[]) {
     this.opts = opts;
     this.sealed = sealed;
     this.spec = opts.index;
+    this.scalar = new ScalarIndexBuilds(opts.schema.fields, opts.scalarIndexes ?? [], sealed, opts.onError);
   }
 
   /**
@@ -74,6 +78,7 @@ export class SegmentIndexes {
   /** A segment reached the object store: index it if the collection has an index. */
   segmentPersisted(seg: SealedSegment): void {
     void this.ensure(seg);
+    this.scalar.segmentPersisted();
   }
 
   /** The collection's index spec changed (created or dropped): rebuild or drop every segment's index. */
@@ -126,14 +131,16 @@ export class SegmentIndexes {
     return { indexedRows, loadedRows, totalRows, failReason: this.failReason };
   }
 
-  /** Resolves when no build or load is running. */
+  /** Resolves when no build or load (vector or scalar) is running. */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all(this.inFlight.values());
+    await this.scalar.idle();
   }
 
   /** Stops starting new work and waits for running work. */
   async close(): Promise<void> {
     this.closed = true;
+    await this.scalar.close();
     await this.idle();
   }
 

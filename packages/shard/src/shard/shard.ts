@@ -18,6 +18,7 @@ import { encodeRecord } from './wal-record.ts';
 import type { WalRecord } from './wal-record.ts';
 import { DurabilityTracker } from './durability.ts';
 import { SegmentIndexes } from './segment-indexes.ts';
+import type { ScalarIndexProgress, ScalarIndexSpec } from '../scalar-index/segment-builds.ts';
 import { Checkpointer } from './checkpoint.ts';
 import { segmentMemory } from './memory.ts';
 import type { SegmentMemory } from './memory.ts';
@@ -43,6 +44,8 @@ export interface ShardOptions {
   index: IndexSpec | null;
   /** Whether index files are kept loaded in memory (the collection is loaded). */
   loaded: boolean;
+  /** The collection's scalar indexes (one per field; built on sealed segments, not persisted). */
+  scalarIndexes?: ScalarIndexSpec[];
   /** Called with background failures (index builds, flushes) for logging. */
   onError?: (what: string, err: unknown) => void;
 }
@@ -335,6 +338,17 @@ export class Shard {
   setIndex(spec: IndexSpec | null): Promise<void> {
     this.opts.index = spec;
     return this.indexes.specChanged();
+  }
+
+  /** Sets the collection's scalar indexes: builds missing ones on sealed segments and drops undeclared ones, in the background. */
+  setScalarIndexes(specs: ScalarIndexSpec[]): Promise<void> {
+    this.opts.scalarIndexes = specs;
+    return this.indexes.scalar.set(specs);
+  }
+
+  /** Build progress of each scalar index over the sealed segments. */
+  scalarIndexProgress(): ScalarIndexProgress[] {
+    return this.indexes.scalar.progress();
   }
 
   /** Loads index files into memory (`load`) or drops them from memory (`release`). */

@@ -1,0 +1,121 @@
+/**
+ * The scalar indexes of a shard's sealed segments (Milvus: scalar indexes are built per sealed
+ * segment; growing segments are scanned). For each persisted sealed segment and each scalar index
+ * the collection declares, the index is built from the segment's column into
+ * `segment.scalarIndexes`. Indexes are not persisted: they are rebuilt from the columns when a
+ * shard opens (a 1,000,000-row segment takes about 0.25–0.7 s per field, see
+ * docs/benchmarks/issue-4-filters.md), which also keeps them consistent with the columns by
+ * construction. Builds run synchronously on the shard's thread, queued (as a promise chain)
+ * after the message that asked for them.
+ */
+import type { FieldSchema } from '../schema/types.ts';
+import type { SealedSegment } from '../segment/sealed.ts';
+import { buildScalarIndex } from './build.ts';
+import type { ScalarIndexType } from './types.ts';
+
+/** A scalar index the collection declares: its field and type. */
+export interface ScalarIndexSpec {
+  fieldName: string;
+  type: ScalarIndexType;
+}
+
+/** Build progress of one scalar index over a shard's sealed segments, in rows. */
+export interface ScalarIndexProgress {
+  fieldName: string;
+  type: ScalarIndexType;
+  /** Rows of the sealed segments whose index on this field is built. */
+  indexedRows: number;
+  /** Rows of all sealed segments. */
+  totalRows: number;
+  /** Why the last build on this field failed ('' if none did). */
+  failReason: string;
+}
+
+/** Builds and drops the scalar indexes of a shard's sealed segments (see the module comment). */
+export class ScalarIndexBuilds {
+  private readonly fields: readonly FieldSchema[];
+  private readonly sealed: () => SealedSegment[];
+  private readonly onError?: (what: string, err: unknown) => void;
+  private specs: ScalarIndexSpec[];
+  /** fieldName → failure of its last build, per spec; cleared when the spec changes. */
+  private readonly failures = new Map<string, string>();
+  private queue: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  /**
+   * @param fields the collection's fields; @param specs its scalar indexes;
+   * @param sealed the shard's sealed segments (persisted or not; only persisted ones are indexed).
+   */
+  constructor(fields: readonly FieldSchema[], specs: readonly ScalarIndexSpec[], sealed: () => SealedSegment[], onError?: (what: string, err: unknown) => void) {
+    this.fields = fields;
+    this.specs = [...specs];
+    this.sealed = sealed;
+    this.onError = onError;
+    if (this.specs.length > 0) void this.schedule();
+  }
+
+  /** The declared scalar indexes changed: drops indexes no longer declared (or of another type), builds the missing ones. */
+  set(specs: readonly ScalarIndexSpec[]): Promise<void> {
+    for (const old of this.specs) {
+      const now = specs.find((s) => s.fieldName === old.fieldName);
+      if (!now || now.type !== old.type) this.failures.delete(old.fieldName);
+    }
+    this.specs = [...specs];
+    for (const seg of this.sealed()) {
+      for (const [field, index] of seg.scalarIndexes) {
+        if (!this.specs.some((s) => s.fieldName === field && s.type === index.type)) seg.scalarIndexes.delete(field);
+      }
+    }
+    return this.schedule();
+  }
+
+  /** A sealed segment reached the object store: build its scalar indexes. */
+  segmentPersisted(): void {
+    if (this.specs.length > 0) void this.schedule();
+  }
+
+  /** Progress of each declared index over the sealed segments. */
+  progress(): ScalarIndexProgress[] {
+    const segs = this.sealed();
+    const totalRows = segs.reduce((a, s) => a + s.numRows, 0);
+    return this.specs.map((spec) => ({
+      fieldName: spec.fieldName,
+      type: spec.type,
+      indexedRows: segs.reduce((a, s) => a + (s.scalarIndexes.get(spec.fieldName)?.type === spec.type ? s.numRows : 0), 0),
+      totalRows,
+      failReason: this.failures.get(spec.fieldName) ?? '',
+    }));
+  }
+
+  /** Resolves when every queued build has run. */
+  idle(): Promise<void> { return this.queue; }
+
+  /** Stops building; waits for the build in progress. */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.queue;
+  }
+
+  /** Queues one pass over the persisted segments that miss a declared index. */
+  private schedule(): Promise<void> {
+    this.queue = this.queue.then(() => this.buildMissing());
+    return this.queue;
+  }
+
+  private buildMissing(): void {
+    for (const seg of this.sealed()) {
+      for (const spec of this.specs) {
+        if (this.closed) return;
+        if (!seg.persisted || seg.scalarIndexes.get(spec.fieldName)?.type === spec.type || this.failures.has(spec.fieldName)) continue;
+        const field = this.fields.find((f) => f.name === spec.fieldName);
+        try {
+          if (!field) throw new Error(`field "${spec.fieldName}" is not in the schema`);
+          seg.scalarIndexes.set(field.name, buildScalarIndex(spec.type, field, seg.column(field.name), seg.valid(field.name), seg.numRows));
+        } catch (err) {
+          this.failures.set(spec.fieldName, `segment ${seg.id}: ${err instanceof Error ? err.message : String(err)}`);
+          this.onError?.(`${spec.type} index on "${spec.fieldName}" of segment ${seg.id}`, err);
+        }
+      }
+    }
+  }
+}
