@@ -18,8 +18,10 @@ export function syntaxError(source: string, column: number, detail: string): Sho
 }
 
 /**
- * The error for valid Milvus filter syntax that Shoal does not evaluate yet:
- * `ShoalError(OperationNotSupported)` naming the construct and where it starts.
+ * The error for filter syntax that Milvus's grammar (Plan.g4) accepts but that Shoal does not
+ * evaluate — bitwise operators, `=~`/`!~`, the element references `$`/`$[field]`, none of which
+ * Milvus evaluates in filters either: `ShoalError(OperationNotSupported)` with the message
+ * `cannot use filter "<text>": at column <column>, <construct> is not supported yet by Shoal`.
  */
 export function syntaxNotSupported(source: string, column: number, construct: string): ShoalError {
   const e = notSupported(construct);
