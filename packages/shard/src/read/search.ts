@@ -47,7 +47,7 @@ export function searchSegments(segments: readonly Segment[], plan: SearchPlan): 
     const rows = passingRows(seg, plan);
     if (rows.count() === 0) continue;
     const passing = rows.count();
-    const { index, params } = segmentSearch(seg, plan, passing);
+    const { index, params } = segmentSearch(seg, plan, passing, plan.topk);
     const res = index.search(plan.queries, plan.nq, plan.topk, params, passing === seg.numRows ? undefined : rows);
     for (let q = 0; q < plan.nq; q++) {
       const out = perQuery[q];
@@ -61,21 +61,25 @@ export function searchSegments(segments: readonly Segment[], plan: SearchPlan): 
   return perQuery.map((hits) => sortHits(plan.metric, hits).slice(0, plan.topk));
 }
 
-/** The index to search `seg` with, and its parameters: the segment's ANN index as planned, else an exact FLAT. */
-function segmentSearch(seg: Segment, plan: SearchPlan, passing: number): { index: VectorIndex; params: IndexSearchParams } {
+/**
+ * The index to search `seg` for the top-`k` with, and its parameters: the segment's ANN index as
+ * planned for `passing` rows of `seg.numRows` passing (`exact: false`), else an exact FLAT
+ * (`exact: true`).
+ */
+export function segmentSearch(seg: Segment, plan: SearchPlan, passing: number, k: number): { index: VectorIndex; params: IndexSearchParams; exact: boolean } {
   const own = seg.index;
   if (own && own.spec.metric === plan.metric && own.count === seg.numRows) {
-    const planned = planFilteredSearch(own.spec, own.count, passing, plan.topk, plan.params);
-    if (!planned.exact) return { index: own, params: planned.params };
+    const planned = planFilteredSearch(own.spec, own.count, passing, k, plan.params);
+    if (!planned.exact) return { index: own, params: planned.params, exact: own.spec.type === 'FLAT' || own.spec.type === 'BIN_FLAT' };
   }
-  return { index: exactIndex(seg, plan), params: plan.params };
+  return { index: exactIndex(seg, plan), params: plan.params, exact: true };
 }
 
 /**
  * A FLAT index over the segment's vectors — BIN_FLAT over the bytes of a BinaryVector field —
  * cached per segment while its row count is unchanged.
  */
-function exactIndex(seg: Segment, plan: SearchPlan): VectorIndex {
+export function exactIndex(seg: Segment, plan: SearchPlan): VectorIndex {
   const cached = flatCache.get(seg);
   if (cached && cached.rows === seg.numRows && cached.index.spec.metric === plan.metric) return cached.index;
   const dim = plan.vectorField.dim!;

@@ -12,6 +12,9 @@ import { queryRows, queryRowsAfter, countRows } from '../read/query.ts';
 import type { RowRef } from '../read/query.ts';
 import { searchSegments } from '../read/search.ts';
 import type { RowHit, SearchPlan } from '../read/search.ts';
+import { searchSegmentsGrouped } from '../read/grouping.ts';
+import type { GroupBy, GroupedRowHit } from '../read/grouping.ts';
+import type { GroupedPart } from '../read/group-merge.ts';
 import type { ReadScope } from '../read/snapshot.ts';
 import { PrimaryKeyIndex } from './pk-index.ts';
 import { encodeRecord } from './wal-record.ts';
@@ -298,6 +301,11 @@ export class Shard {
   /** Vector search in the snapshot of `plan.readTs`; call after {@link waitServiceable}. */
   search(plan: Omit<SearchPlan, 'vectorField'> & { vectorField: SearchPlan['vectorField'] }): RowHit[][] {
     return searchSegments(this.allSegments(), plan);
+  }
+
+  /** Grouping search in the snapshot of `plan.readTs` (see {@link searchSegmentsGrouped}); call after {@link waitServiceable}. */
+  searchGrouped(plan: SearchPlan, groupBy: GroupBy): GroupedPart<GroupedRowHit>[] {
+    return searchSegmentsGrouped(this.allSegments(), plan, groupBy);
   }
 
   /** Query rows in a snapshot (see {@link queryRows}). */
