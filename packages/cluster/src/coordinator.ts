@@ -72,13 +72,13 @@ export class CoordinatorActor implements Actor<CoordMsg> {
   }
 
   private async commit(cmd: CatalogCommand): Promise<CollectionMeta | undefined> {
-    const before = JSON.stringify(this.catalog.snapshot());
+    const before = catalogJson(this.catalog.snapshot());
     let touched: CollectionMeta | undefined;
     try {
       touched = this.catalog.apply(cmd);
-      await this.disk.writeFileAtomic(CATALOG_FILE, new TextEncoder().encode(JSON.stringify(this.catalog.snapshot())));
+      await this.disk.writeFileAtomic(CATALOG_FILE, new TextEncoder().encode(catalogJson(this.catalog.snapshot())));
     } catch (err) {
-      this.catalog = new Catalog(JSON.parse(before) as CatalogState); // nothing changes on failure
+      this.catalog = new Catalog(parseCatalog(before)); // nothing changes on failure
       throw err;
     }
     return touched;
@@ -87,9 +87,28 @@ export class CoordinatorActor implements Actor<CoordMsg> {
 
 async function readCatalog(disk: Disk): Promise<CatalogState | undefined> {
   try {
-    return JSON.parse(new TextDecoder().decode(await disk.readFile(CATALOG_FILE))) as CatalogState;
+    return parseCatalog(new TextDecoder().decode(await disk.readFile(CATALOG_FILE)));
   } catch (err) {
     if (err instanceof DiskError && err.code === 'ENOENT') return undefined;
     throw err;
   }
+}
+
+/**
+ * The catalog's JSON text. A `bigint` (an Int64 field's default value in a schema) is written as
+ * `{"$bigint": "<decimal>"}` so that it reads back as a `bigint`, exactly.
+ */
+function catalogJson(state: CatalogState): string {
+  return JSON.stringify(state, (_key, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));
+}
+
+/** Parses {@link catalogJson} text. */
+function parseCatalog(text: string): CatalogState {
+  return JSON.parse(text, (_key, v: unknown) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const o = v as Record<string, unknown>;
+      if (typeof o.$bigint === 'string' && Object.keys(o).length === 1) return BigInt(o.$bigint);
+    }
+    return v;
+  }) as CatalogState;
 }
