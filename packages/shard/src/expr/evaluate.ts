@@ -1,18 +1,27 @@
 /**
  * Column-wise evaluation of a bound filter over a block of rows (a segment), giving the bitset of
  * passing rows (DESIGN.md, "Data plane": filters evaluate to a bitset per segment). Each
- * comparison is one loop over its column (`kernels.ts`); `and`/`or`/`not` combine bitsets word
- * by word.
+ * predicate on a plain field is answered by the field's scalar index when it has one, else by one
+ * loop over its column (`kernels.ts`); JSON paths, Array elements and computed values by the
+ * loops of `path-eval.ts` and `value-eval.ts`; `and`/`or`/`not` combine bitsets word by word.
+ *
+ * Logic is three-valued (see `bound.ts`): each node yields the bitset of rows where it is true and
+ * the bitset where it is false (`tri.ts`); rows of a null value are in neither. The result is the
+ * rows where the whole filter is true.
  */
-import { Bitset } from '@shoal/ann';
-import { ErrorCode, ShoalError } from '@shoal/actors';
+import type { Bitset } from '@shoal/ann';
 import type { Column } from '../schema/types.ts';
-import type { ScalarIndex } from '../scalar-index/types.ts';
-import type { BoundCompare, BoundExpr, BoundIn, FilterFieldType } from './bound.ts';
+import type { IndexPredicate, ScalarIndex } from '../scalar-index/types.ts';
+import type { BoundCompare, BoundExpr, BoundIn, BoundLike, BoundRange, FilterFieldType } from './bound.ts';
 import {
   compareInt64, compareNumbers, compareStrings, memberInt64, memberNumbers, memberStrings,
   type KernelOp, type NumberColumn,
 } from './kernels.ts';
+import { planLike } from './like.ts';
+import { evaluatePathPredicate, scanStrings } from './path-eval.ts';
+import { andTri, constTri, isAllFalse, masked, notTri, orTri, type Tri } from './tri.ts';
+import { EvalContext } from './eval-context.ts';
+import { evaluateCompareValues } from './value-eval.ts';
 
 /**
  * Where a filter reads its data: `numRows` rows, and for each field the filter names its column
@@ -32,65 +41,61 @@ const KERNELS = {
   '==': ['eq', false], '!=': ['eq', true], '<': ['lt', false], '<=': ['le', false], '>': ['gt', false], '>=': ['ge', false],
 } as const satisfies Record<string, readonly [KernelOp, boolean]>;
 
-/** The typed-array class (or `Array` for VarChar) each filterable field type is stored in. */
-const COLUMN_CLASS: Readonly<Record<FilterFieldType, new (...args: never[]) => object>> = {
-  Bool: Uint8Array, Int8: Int8Array, Int16: Int16Array, Int32: Int32Array, Int64: BigInt64Array,
-  Float: Float32Array, Double: Float64Array, VarChar: Array,
-};
-
 /**
  * Evaluates `expr` over the rows `0..source.numRows−1` of `source`.
- * @returns a `Bitset` of `numRows` bits, bit `i` set when row `i` passes.
+ * @returns a `Bitset` of `numRows` bits, bit `i` set when the filter is true for row `i` (not
+ *   false, not unknown because of a null).
  * @throws ShoalError(ServiceInternal) if a column the filter reads is not of its field's layout
  *   (e.g. not a `BigInt64Array` for Int64) or is shorter than `numRows`.
  */
 export function evaluateFilter(expr: BoundExpr, source: ColumnSource): Bitset {
-  const n = source.numRows;
+  return evaluateTri(expr, new EvalContext(source)).t;
+}
+
+function evaluateTri(expr: BoundExpr, ctx: EvalContext): Tri {
   switch (expr.kind) {
-    case 'const':
-      return expr.value ? Bitset.full(n) : new Bitset(n);
-    case 'not':
-      return evaluateFilter(expr.child, source).not();
+    case 'const': return constTri(expr.value, ctx.n);
+    case 'not': return notTri(evaluateTri(expr.child, ctx));
     case 'and': {
-      const acc = evaluateFilter(expr.children[0], source);
-      for (let k = 1; k < expr.children.length && !isEmpty(acc); k++) acc.and(evaluateFilter(expr.children[k], source));
+      let acc = evaluateTri(expr.children[0], ctx);
+      for (let k = 1; k < expr.children.length && !isAllFalse(acc); k++) acc = andTri(acc, evaluateTri(expr.children[k], ctx));
       return acc;
     }
     case 'or': {
-      const acc = evaluateFilter(expr.children[0], source);
-      for (let k = 1; k < expr.children.length; k++) acc.or(evaluateFilter(expr.children[k], source));
+      let acc = evaluateTri(expr.children[0], ctx);
+      for (let k = 1; k < expr.children.length; k++) acc = orTri(acc, evaluateTri(expr.children[k], ctx));
       return acc;
     }
-    case 'compare':
-      return compareColumn(expr, source);
-    case 'in':
-      return memberColumn(expr, source);
+    case 'compare': return masked(indexed(ctx, expr.field, { kind: 'compare', op: expr.op, value: expr.value }) ?? compareColumn(expr, ctx), ctx.valid(expr.field));
+    case 'in': return masked(indexed(ctx, expr.field, { kind: 'in', values: expr.values }) ?? memberColumn(expr, ctx), ctx.valid(expr.field));
+    case 'range': return masked(rangeColumn(expr, ctx), ctx.valid(expr.field));
+    case 'like':
+      if (expr.field !== undefined) return masked(likeColumn(expr as BoundLike & { field: string }, ctx), ctx.valid(expr.field));
+      return evaluatePathPredicate(expr, ctx);
+    case 'isNull':
+      if (expr.field !== undefined) {
+        const valid = ctx.valid(expr.field);
+        return { t: valid === null ? constTri(false, ctx.n).t : valid.clone().not(), f: null };
+      }
+      return evaluatePathPredicate(expr, ctx);
+    case 'pathCompare': case 'pathIn': case 'exists': case 'contains':
+      return evaluatePathPredicate(expr, ctx);
+    case 'compareValues':
+      return evaluateCompareValues(expr, ctx);
   }
 }
 
-function isEmpty(b: Bitset): boolean {
-  const words = b.words;
-  for (let w = 0; w < words.length; w++) if (words[w] !== 0) return false;
-  return true;
+/** The rows matching `pred` by `field`'s scalar index (a private copy), or `undefined` to scan. */
+function indexed(ctx: EvalContext, field: string, pred: IndexPredicate): Bitset | undefined {
+  const hit = ctx.source.scalarIndex?.(field)?.lookup(pred);
+  return hit !== undefined && hit.size === ctx.n ? hit.clone() : undefined;
 }
 
-/** The column of `field`, checked against the layout of `dataType` and the row count. */
-function columnOf(source: ColumnSource, field: string, dataType: FilterFieldType): Column {
-  const col = source.column(field);
-  const expected = COLUMN_CLASS[dataType];
-  const layoutOk = dataType === 'VarChar' ? Array.isArray(col) : col instanceof expected;
-  if (!layoutOk || col.length < source.numRows) {
-    throw new ShoalError(ErrorCode.ServiceInternal, `filter on field "${field}" (${dataType}) expected a ${expected.name} column of ` +
-      `at least ${source.numRows} values, got ${col?.constructor?.name ?? typeof col} of length ${col?.length}`);
-  }
-  return col;
-}
-
-function compareColumn(e: BoundCompare, source: ColumnSource): Bitset {
-  const n = source.numRows;
-  const out = new Bitset(n);
+function compareColumn(e: BoundCompare, ctx: EvalContext): Bitset {
+  const n = ctx.n;
+  const out = ctx.empty();
   const [kernel, negate] = KERNELS[e.op];
-  const col = columnOf(source, e.field, e.dataType);
+  const col = ctx.columnOf(e.field, e.dataType);
   switch (e.dataType) {
     case 'Int64': compareInt64(col as BigInt64Array, n, kernel, e.value, out); break;
     case 'VarChar': compareStrings(col as string[], n, kernel, e.value, out); break;
@@ -100,10 +105,10 @@ function compareColumn(e: BoundCompare, source: ColumnSource): Bitset {
   return negate ? out.not() : out;
 }
 
-function memberColumn(e: BoundIn, source: ColumnSource): Bitset {
-  const n = source.numRows;
-  const out = new Bitset(n);
-  const col = columnOf(source, e.field, e.dataType);
+function memberColumn(e: BoundIn, ctx: EvalContext): Bitset {
+  const n = ctx.n;
+  const out = ctx.empty();
+  const col = ctx.columnOf(e.field, e.dataType);
   switch (e.dataType) {
     case 'Int64': memberInt64(col as BigInt64Array, n, e.values, out); break;
     case 'VarChar': memberStrings(col as string[], n, new Set(e.values), out); break;
@@ -111,4 +116,26 @@ function memberColumn(e: BoundIn, source: ColumnSource): Bitset {
     default: memberNumbers(col as NumberColumn, n, Float64Array.from(e.values), out); break;
   }
   return out;
+}
+
+/** A range by the index, else as the `and` of its two bounds' kernels. */
+function rangeColumn(e: BoundRange, ctx: EvalContext): Bitset {
+  const hit = indexed(ctx, e.field, {
+    kind: 'range', lower: e.lower, lowerInclusive: e.lowerInclusive, upper: e.upper, upperInclusive: e.upperInclusive,
+  });
+  if (hit !== undefined) return hit;
+  const bound = (op: BoundCompare['op'], value: number | bigint | string): BoundCompare =>
+    ({ kind: 'compare', field: e.field, dataType: e.dataType, op, value }) as BoundCompare;
+  return compareColumn(bound(e.lowerInclusive ? '>=' : '>', e.lower), ctx)
+    .and(compareColumn(bound(e.upperInclusive ? '<=' : '<', e.upper), ctx));
+}
+
+/** `like` on a VarChar field: exact and prefix patterns by the index when it answers them. */
+function likeColumn(e: BoundLike & { field: string }, ctx: EvalContext): Bitset {
+  const plan = planLike(e.pattern);
+  if (plan.kind === 'prefix' || plan.kind === 'exact') {
+    const hit = indexed(ctx, e.field, plan.kind === 'prefix' ? { kind: 'prefix', prefix: plan.text } : { kind: 'compare', op: '==', value: plan.text });
+    if (hit !== undefined) return hit;
+  }
+  return scanStrings(ctx.columnOf(e.field, 'VarChar' satisfies FilterFieldType) as string[], ctx.n, plan);
 }
