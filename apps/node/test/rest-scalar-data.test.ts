@@ -18,12 +18,15 @@ const BIG = 9223372036854775807n;
 
 let node: ShoalNode;
 let app: FastifyInstance;
+const env = createTestEnv();
 
-beforeAll(async () => {
-  const env = createTestEnv();
+/** Starts the node (again) over the same disk. */
+async function start(): Promise<void> {
   node = await startNode({ env, store: new LocalObjectStore(env.disk), indexBuilder: new InlineIndexBuilder(), segmentMaxRows: 100 });
   app = createHttpServer(node.service);
-});
+}
+
+beforeAll(start);
 
 afterAll(async () => {
   await app?.close();
@@ -101,6 +104,18 @@ describe('REST v2 Array, nullable, default and dynamic fields', () => {
       expect(hits.json.data).toEqual([{ ...expected[0], distance: 0 }]);
       expect((await post(app, '/collections/flush', { collectionName: 'sd' })).json.code).toBe(0);
     }
+  });
+
+  it('keeps everything, default values included, across a restart of the node', async () => {
+    await post(app, '/entities/insert', { collectionName: 'sd', data: [{ id: 4, v: [4, 0], tags: [4], who: 'four' }] }); // in the log only
+    await app.close();
+    await node.close();
+    await start();
+    const all = await queryAll(['*']);
+    expect(all).toEqual([...expected, { id: 4, v: [4, 0], tags: [4], names: null, n: null, d: 7, k: 'kk', who: 'four' }]);
+    await post(app, '/entities/insert', { collectionName: 'sd', data: [{ id: 5, v: [5, 0], tags: [] }] });
+    expect((await queryAll(['d', 'k'])).at(-1)).toEqual({ id: 5, d: 7, k: 'kk' });
+    await post(app, '/entities/delete', { collectionName: 'sd', filter: 'id in [4, 5]' });
   });
 
   it.each([
