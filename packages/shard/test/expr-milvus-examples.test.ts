@@ -9,17 +9,11 @@
  * milvus-sdk-java (`io.milvus.v1.JsonFieldExample`), which is where Milvus shows `exists`.
  * Where a doc page prints its own sample data and output, the dataset here is that sample and
  * the expected ids are the page's output.
- *
- * An example whose `pending` is set is skipped: it names the evaluator feature it waits for, and
- * its expected ids are final (drop `pending` once the feature lands).
  */
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, ShoalError, type ErrorCodeValue } from '@shoal/actors';
 import type { ArrayElementType, CollectionSchema, Column, DataType, FieldSchema } from '../src/schema/types.ts';
-import { compileFilter, evaluateFilter, type BoundExpr, type ColumnSource } from '../src/expr/index.ts';
-
-/** `compileFilter` with the request's template values (`exprParams`/`filterParams`). */
-const compile = compileFilter as (text: string, schema: CollectionSchema, params?: Record<string, unknown>) => BoundExpr;
+import { compileFilter, evaluateFilter, type ColumnSource } from '../src/expr/index.ts';
 
 /** One declared field of a test collection: its type, and for Array fields the element type. */
 interface FieldSpec {
@@ -95,30 +89,13 @@ function sourceOf(d: Dataset): ColumnSource {
   };
 }
 
-/** One documented filter: the ids it matches, or the error it must raise; `pending` names an evaluator feature still missing. */
+/** One documented filter: the ids it matches, or the error it must raise; `params` are its template values. */
 interface Example {
   filter: string;
   ids?: number[];
   error?: ErrorCodeValue;
   params?: Record<string, unknown>;
-  pending?: string;
 }
-
-/** Evaluator features the examples below wait for (see `pending` in {@link Example}). */
-const PENDING = {
-  like: 'evaluating like',
-  arith: 'evaluating arithmetic',
-  isnull: 'evaluating is null / is not null',
-  json: 'evaluating comparisons on JSON paths',
-  elem: 'evaluating array element access',
-  jc: 'evaluating json_contains/_all/_any',
-  ac: 'evaluating array_contains/_all/_any and array_length',
-  tpl: 'template values (the params argument of compileFilter)',
-  range: 'evaluating the range form',
-  dyn: 'evaluating dynamic-field keys',
-  exists: 'evaluating exists',
-  valid: 'null rows of a nullable field in comparisons (validity bitmap)',
-} as const;
 
 /** Runs each example on `data`, comparing the ids of the passing rows with the expected ones. */
 function table(page: string, data: Dataset, examples: Example[]): void {
@@ -127,15 +104,11 @@ function table(page: string, data: Dataset, examples: Example[]): void {
   describe(page, () => {
     for (const ex of examples) {
       const title = `${ex.filter}${ex.params === undefined ? '' : ` with ${JSON.stringify(ex.params)}`}`;
-      if (ex.pending !== undefined) {
-        it.skip(`${title} (pending: ${ex.pending})`, () => undefined);
-        continue;
-      }
       it(title, () => {
         if (ex.error !== undefined) {
           let caught: unknown;
           try {
-            compile(ex.filter, schema, ex.params);
+            compileFilter(ex.filter, schema, ex.params);
           } catch (e) {
             caught = e;
           }
@@ -143,7 +116,7 @@ function table(page: string, data: Dataset, examples: Example[]): void {
           expect((caught as ShoalError).code).toBe(ex.error);
           return;
         }
-        const bits = evaluateFilter(compile(ex.filter, schema, ex.params), source);
+        const bits = evaluateFilter(compileFilter(ex.filter, schema, ex.params), source);
         const ids: number[] = [];
         bits.forEach((i) => ids.push(Number(data.rows[i].id)));
         expect(ids).toEqual(ex.ids);
@@ -233,15 +206,15 @@ table('Basic Operators — comparison operators', products, [
 table('Basic Operators — range operators (IN, LIKE)', products, [
   { filter: 'color in ["red", "green", "blue"]', ids: [1, 2, 3, 4, 6, 7] },
   // Case-sensitive: "prod lower" and "ProLine" do not start with "Prod".
-  { filter: 'name LIKE "Prod%"', ids: [1, 2], pending: PENDING.like },
-  { filter: 'name LIKE "%XYZ"', ids: [2, 3], pending: PENDING.like },
-  { filter: 'name LIKE "%Pro%"', ids: [1, 2, 4, 6, 7], pending: PENDING.like },
+  { filter: 'name LIKE "Prod%"', ids: [1, 2] },
+  { filter: 'name LIKE "%XYZ"', ids: [2, 3] },
+  { filter: 'name LIKE "%Pro%"', ids: [1, 2, 4, 6, 7] },
 ]);
 
 table('Basic Operators — arithmetic operators', products, [
-  { filter: 'id % 2 == 0', ids: [2, 4, 6, 8], pending: PENDING.arith },
+  { filter: 'id % 2 == 0', ids: [2, 4, 6, 8] },
   // price² > 1000 ⇔ price ≥ 32: 30² = 900 and 10² = 100 fail, 32² = 1024 passes.
-  { filter: 'price ** 2 > 1000', ids: [1, 2, 4, 5, 6, 7], pending: PENDING.arith },
+  { filter: 'price ** 2 > 1000', ids: [1, 2, 4, 5, 6, 7] },
 ]);
 
 table('Basic Operators — logical operators', products, [
@@ -255,61 +228,61 @@ table('Basic Operators — logical operators', products, [
 
 table('Basic Operators — IS NULL and IS NOT NULL on a scalar field', products, [
   // Row 3's description is "", which is not null.
-  { filter: 'description IS NULL', ids: [2, 5], pending: PENDING.isnull },
-  { filter: 'description IS NOT NULL', ids: [1, 3, 4, 6, 7, 8], pending: PENDING.isnull },
-  { filter: 'description IS NOT NULL AND price > 10', ids: [1, 3, 4, 6, 7], pending: PENDING.isnull },
+  { filter: 'description IS NULL', ids: [2, 5] },
+  { filter: 'description IS NOT NULL', ids: [1, 3, 4, 6, 7, 8] },
+  { filter: 'description IS NOT NULL AND price > 10', ids: [1, 3, 4, 6, 7] },
 ]);
 
 table('Basic Operators — tips on JSON and ARRAY fields', products, [
-  { filter: 'product["price"] > 1000', ids: [1, 2, 5, 6, 7], pending: PENDING.json },
+  { filter: 'product["price"] > 1000', ids: [1, 2, 5, 6, 7] },
   // Row 5's array is empty: an index past the end matches nothing.
-  { filter: 'history_temperatures[0] > 30', ids: [1, 3], pending: PENDING.elem },
+  { filter: 'history_temperatures[0] > 30', ids: [1, 3] },
 ]);
 
 table('Filtering Explained', products, [
   { filter: 'color in ["red", "green", "blue"]', ids: [1, 2, 3, 4, 6, 7] },
   // Row 8's model is "jsn-087" (lower case); row 7's price 1850 is not < 1850.
-  { filter: 'product["model"] == "JSN-087" AND product["price"] < 1850', ids: [1, 4, 6], pending: PENDING.json },
+  { filter: 'product["model"] == "JSN-087" AND product["price"] < 1850', ids: [1, 4, 6] },
   // Only rows 1, 4, 6 and 8 have an 11th element: 24, 22, 40, 33.
-  { filter: 'history_temperatures[10] > 23', ids: [1, 6, 8], pending: PENDING.elem },
+  { filter: 'history_temperatures[10] > 23', ids: [1, 6, 8] },
 ]);
 
 table('JSON Operators', products, [
-  { filter: 'json_contains(product["tags"], "sale")', ids: [1, 2, 4, 8], pending: PENDING.jc },
-  { filter: 'json_contains_all(product["tags"], ["electronics", "sale", "new"])', ids: [1, 2, 8], pending: PENDING.jc },
-  { filter: 'json_contains_any(product["tags"], ["electronics", "new", "clearance"])', ids: [1, 2, 3, 6, 7, 8], pending: PENDING.jc },
+  { filter: 'json_contains(product["tags"], "sale")', ids: [1, 2, 4, 8] },
+  { filter: 'json_contains_all(product["tags"], ["electronics", "sale", "new"])', ids: [1, 2, 8] },
+  { filter: 'json_contains_any(product["tags"], ["electronics", "new", "clearance"])', ids: [1, 2, 3, 6, 7, 8] },
 ]);
 
 table('ARRAY Operators', products, [
-  { filter: 'ARRAY_CONTAINS(history_temperatures, 23)', ids: [1, 2, 3, 4, 8], pending: PENDING.ac },
-  { filter: 'ARRAY_CONTAINS_ALL(history_temperatures, [23, 24])', ids: [1, 3, 4, 8], pending: PENDING.ac },
-  { filter: 'ARRAY_CONTAINS_ANY(history_temperatures, [23, 24])', ids: [1, 2, 3, 4, 7, 8], pending: PENDING.ac },
+  { filter: 'ARRAY_CONTAINS(history_temperatures, 23)', ids: [1, 2, 3, 4, 8] },
+  { filter: 'ARRAY_CONTAINS_ALL(history_temperatures, [23, 24])', ids: [1, 3, 4, 8] },
+  { filter: 'ARRAY_CONTAINS_ANY(history_temperatures, [23, 24])', ids: [1, 2, 3, 4, 7, 8] },
   // Lengths: 11, 2, 3, 11, 0, 12, 1, 12.
-  { filter: 'ARRAY_LENGTH(history_temperatures) < 10', ids: [2, 3, 5, 7], pending: PENDING.ac },
+  { filter: 'ARRAY_LENGTH(history_temperatures) < 10', ids: [2, 3, 5, 7] },
 ]);
 
 table('Filter Templating', products, [
   // age > 25 (row 3 null) and city 北京 or 上海: rows 2 (40, 上海), 5 (26, 北京), 6 (30, 北京).
-  { filter: 'age > {age} AND city IN {city}', params: { age: 25, city: ['北京', '上海'] }, ids: [2, 5, 6], pending: PENDING.tpl },
+  { filter: 'age > {age} AND city IN {city}', params: { age: 25, city: ['北京', '上海'] }, ids: [2, 5, 6] },
 ]);
 
 table('Plan.g4 forms the pages above describe without an example', products, [
-  { filter: '30 <= age < 40', ids: [4, 6], pending: PENDING.range },
-  { filter: '40 > age >= 30', ids: [4, 6], pending: PENDING.range },
-  { filter: '1000 < product["price"] <= 1850', ids: [1, 6, 7], pending: PENDING.range },
-  { filter: 'stock - 50 > 0', ids: [1, 3, 4, 6, 7], pending: PENDING.arith },
-  { filter: 'price * 2 <= 100', ids: [1, 3, 6, 8], pending: PENDING.arith },
-  { filter: 'age is null', ids: [3], pending: PENDING.isnull },
-  { filter: 'tags[0] == "pop"', ids: [1, 5, 6, 8], pending: PENDING.elem },
-  { filter: 'array_contains(tags, "rock")', ids: [1, 2, 7], pending: PENDING.ac },
-  { filter: 'array_length(tags) == 0', ids: [3], pending: PENDING.ac },
+  { filter: '30 <= age < 40', ids: [4, 6] },
+  { filter: '40 > age >= 30', ids: [4, 6] },
+  { filter: '1000 < product["price"] <= 1850', ids: [1, 6, 7] },
+  { filter: 'stock - 50 > 0', ids: [1, 3, 4, 6, 7] },
+  { filter: 'price * 2 <= 100', ids: [1, 3, 6, 8] },
+  { filter: 'age is null', ids: [3] },
+  { filter: 'tags[0] == "pop"', ids: [1, 5, 6, 8] },
+  { filter: 'array_contains(tags, "rock")', ids: [1, 2, 7] },
+  { filter: 'array_length(tags) == 0', ids: [3] },
   // Dynamic keys: row 3 has no likes, row 8 has exactly 50.
-  { filter: 'likes > 50', ids: [1, 4, 6, 7], pending: PENDING.dyn },
-  { filter: '$meta["likes"] > 50', ids: [1, 4, 6, 7], pending: PENDING.dyn },
-  { filter: 'exists $meta["extra"]', ids: [7], pending: PENDING.exists },
-  { filter: 'name like {pattern}', params: { pattern: '%XYZ' }, ids: [2, 3], pending: PENDING.tpl },
-  { filter: 'price in {prices}', params: { prices: [30, 99] }, ids: [3, 5], pending: PENDING.tpl },
-  { filter: '{lo} < price < {hi}', params: { lo: 30, hi: 100 }, ids: [1, 5, 6], pending: PENDING.tpl },
+  { filter: 'likes > 50', ids: [1, 4, 6, 7] },
+  { filter: '$meta["likes"] > 50', ids: [1, 4, 6, 7] },
+  { filter: 'exists $meta["extra"]', ids: [7] },
+  { filter: 'name like {pattern}', params: { pattern: '%XYZ' }, ids: [2, 3] },
+  { filter: 'price in {prices}', params: { prices: [30, 99] }, ids: [3, 5] },
+  { filter: '{lo} < price < {hi}', params: { lo: 30, hi: 100 }, ids: [1, 5, 6] },
 ]);
 
 /** "Basic Operators", JSON Fields with Null Values: the page's sample data (row 3 has no metadata). */
@@ -326,8 +299,8 @@ const jsonNulls: Dataset = {
 };
 
 table('Basic Operators — JSON fields with null values (the page\'s data and output)', jsonNulls, [
-  { filter: 'metadata IS NULL', ids: [2, 3], pending: PENDING.isnull },
-  { filter: 'metadata IS NOT NULL', ids: [1, 4], pending: PENDING.isnull },
+  { filter: 'metadata IS NULL', ids: [2, 3] },
+  { filter: 'metadata IS NOT NULL', ids: [1, 4] },
 ]);
 
 /** "JSON Field" (use-json-fields.md): the page's sample data (its primary key `pk` is `id` here). */
@@ -344,9 +317,9 @@ const jsonField: Dataset = {
 };
 
 table('JSON Field — query with filter expressions (the page\'s data and output)', jsonField, [
-  { filter: 'metadata is not null', ids: [1, 4], pending: PENDING.isnull },
-  { filter: 'metadata["product_info"]["category"] == "electronics"', ids: [1], pending: PENDING.json },
-  { filter: 'metadata["product_info"]["brand"] == "BrandA"', ids: [1], pending: PENDING.json },
+  { filter: 'metadata is not null', ids: [1, 4] },
+  { filter: 'metadata["product_info"]["category"] == "electronics"', ids: [1] },
+  { filter: 'metadata["product_info"]["brand"] == "BrandA"', ids: [1] },
 ]);
 
 /** "Basic Operators", ARRAY Fields with Null Values: the page's sample data (row 3 has no tags). */
@@ -362,8 +335,8 @@ const arrayNulls: Dataset = {
 };
 
 table('Basic Operators — ARRAY fields with null values (the page\'s data and output)', arrayNulls, [
-  { filter: 'tags IS NULL', ids: [2, 3], pending: PENDING.isnull },
-  { filter: 'tags IS NOT NULL', ids: [1], pending: PENDING.isnull },
+  { filter: 'tags IS NULL', ids: [2, 3] },
+  { filter: 'tags IS NOT NULL', ids: [1] },
 ]);
 
 /** "Nullable & Default": the page's rows (row 2 sets age to null, row 3 omits it). */
@@ -375,7 +348,7 @@ const nullableAge: Dataset = {
 };
 
 table('Nullable & Default — filtering a nullable field (the page\'s data and output)', nullableAge, [
-  { filter: 'age >= 0', ids: [1], pending: PENDING.valid },
+  { filter: 'age >= 0', ids: [1] },
 ]);
 
 /**
@@ -396,8 +369,8 @@ const dynamicColors: Dataset = {
 };
 
 table('Dynamic Field (the page\'s data and output)', dynamicColors, [
-  { filter: 'color like "red%"', ids: [1, 4, 6], pending: PENDING.like },
-  { filter: 'color like "red%" and likes > 50', ids: [4, 6], pending: PENDING.like },
+  { filter: 'color like "red%"', ids: [1, 4, 6] },
+  { filter: 'color like "red%" and likes > 50', ids: [4, 6] },
 ]);
 
 /**
@@ -415,11 +388,11 @@ const sdkJson: Dataset = {
 };
 
 table('milvus-sdk-java JsonFieldExample (exists and JSON operators)', sdkJson, [
-  { filter: 'exists metadata["special"]', ids: [0, 7, 14], pending: PENDING.exists },
-  { filter: 'metadata["size"] < 5', ids: [0, 1, 2, 3, 4], pending: PENDING.json },
-  { filter: 'metadata["size"] in [4, 5, 6]', ids: [4, 5, 6], pending: PENDING.json },
+  { filter: 'exists metadata["special"]', ids: [0, 7, 14] },
+  { filter: 'metadata["size"] < 5', ids: [0, 1, 2, 3, 4] },
+  { filter: 'metadata["size"] in [4, 5, 6]', ids: [4, 5, 6] },
   // flags of row i are i..i+2: 9 is in rows 7, 8, 9.
-  { filter: 'JSON_CONTAINS(metadata["flags"], 9)', ids: [7, 8, 9], pending: PENDING.jc },
-  { filter: 'JSON_CONTAINS_ANY(metadata["flags"], [8, 9, 10])', ids: [6, 7, 8, 9, 10], pending: PENDING.jc },
-  { filter: 'JSON_CONTAINS_ALL(metadata["flags"], [8, 9, 10])', ids: [8], pending: PENDING.jc },
+  { filter: 'JSON_CONTAINS(metadata["flags"], 9)', ids: [7, 8, 9] },
+  { filter: 'JSON_CONTAINS_ANY(metadata["flags"], [8, 9, 10])', ids: [6, 7, 8, 9, 10] },
+  { filter: 'JSON_CONTAINS_ALL(metadata["flags"], [8, 9, 10])', ids: [8] },
 ]);
