@@ -6,7 +6,7 @@
  * asked for. The real implementation is the router of `@shoal/cluster`.
  */
 import type {
-  CollectionDescription, CollectionStats, CreateCollectionRequest, IndexDescription, IndexParamInput, LoadState, QueryRequest,
+  CollectionDescription, CollectionStats, CreateCollectionRequest, IndexDescription, IndexParamInput, LoadState, QueryPage, QueryRequest,
   ReadOptions, Row, SearchHit, SearchRequest, ShoalService, WriteResult,
 } from '@shoal/cluster';
 import type { CollectionSchema, FieldSchema, PrimaryKey } from '@shoal/shard';
@@ -248,6 +248,10 @@ export class InMemoryServiceDouble implements ShoalService {
     if (req.filter.trim() === '' && req.limit === undefined) throw invalidParameter('empty expression should be used with limit');
     const start = req.offset ?? 0;
     return rows.slice(start, req.limit === undefined ? undefined : start + req.limit).map(([, r]) => this.project(c, r.row, req.outputFields, true));
+  }
+
+  async queryIterator(): Promise<QueryPage> {
+    throw notSupported('the query iterator in the test double (tests of it run on a real node)');
   }
 
   async search(req: SearchRequest): Promise<SearchHit[][]> {

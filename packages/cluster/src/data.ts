@@ -42,16 +42,18 @@ export async function write(ctx: RouterContext, collection: string, rows: unknow
 }
 
 /** `entities/delete` by primary keys or by filter (exactly one). */
-export async function remove(ctx: RouterContext, collection: string, by: { ids?: unknown[]; filter?: string }, partitionName?: string): Promise<WriteResult> {
+export async function remove(ctx: RouterContext, collection: string, by: { ids?: unknown[]; filter?: string; filterParams?: Record<string, unknown> }, partitionName?: string): Promise<WriteResult> {
   const meta = await ctx.collection(collection);
   const partitions = partitionName ? [partitionByName(meta, partitionName).id] : undefined;
   const hasIds = by.ids !== undefined;
   const hasFilter = typeof by.filter === 'string' && by.filter.trim() !== '';
   if (hasIds === hasFilter) throw invalidParameter('delete needs exactly one of: a non-empty filter expression, or ids');
+  const filterParams = checkFilterParams(by.filterParams);
+  if (filterParams && !hasFilter) throw invalidParameter('filter template parameters (exprParams) need a filter; delete by ids takes none');
   let replies: { ts: bigint; count: number }[];
   if (hasFilter) {
-    compileFilter(by.filter!, meta.schema); // reject a bad filter before touching any shard
-    replies = await ctx.shards.askAll(meta, { t: 'deleteWhere', filter: by.filter!, partitions });
+    compileFilter(by.filter!, meta.schema, filterParams); // reject a bad filter before touching any shard
+    replies = await ctx.shards.askAll(meta, { t: 'deleteWhere', filter: by.filter!, filterParams, partitions });
   } else {
     if (partitions) throw notSupported('delete by ids within a partition (give a filter instead)');
     const pks = toPrimaryKeys(primaryField(meta.schema), by.ids!);
@@ -89,7 +91,7 @@ export async function query(ctx: RouterContext, req: QueryRequest): Promise<Row[
   const requested = req.outputFields ?? [];
   if (requested.includes('count(*)')) {
     if (requested.length > 1) throw invalidParameter('count(*) cannot be combined with other output fields');
-    const read = await readParams(ctx, meta, req, filter, []);
+    const read = await readParams(ctx, meta, req, filter, [], req.filterParams);
     const counts = await ctx.shards.askAll<number>(meta, { t: 'count', read });
     return [{ 'count(*)': counts.reduce((a, b) => a + b, 0) }];
   }
@@ -97,7 +99,7 @@ export async function query(ctx: RouterContext, req: QueryRequest): Promise<Row[
   const limit = req.limit === undefined ? undefined : checkCount('limit', req.limit, 1);
   if (filter.trim() === '' && limit === undefined) throw invalidParameter('a query with an empty filter needs a limit (Milvus rule); or give a filter');
   if (limit !== undefined && limit + offset > MAX_TOPK) throw invalidParameter(`limit + offset must be at most ${MAX_TOPK}, got ${limit + offset}`);
-  const read = await readParams(ctx, meta, req, filter, resolveOutputFields(meta.schema, requested, true));
+  const read = await readParams(ctx, meta, req, filter, resolveOutputFields(meta.schema, requested, true), req.filterParams);
   const parts = await ctx.shards.askAll<Row[]>(meta, { t: 'query', read, offset: 0, limit: limit === undefined ? undefined : limit + offset });
   const all = parts.flat();
   return all.slice(offset, limit === undefined ? undefined : offset + limit);
@@ -117,7 +119,7 @@ export async function search(ctx: RouterContext, req: SearchRequest): Promise<Se
   const nq = req.data.length;
   const metric = metricOf(meta, req.searchParams?.metricType);
   const params = searchParams(meta, limit + offset, req.searchParams?.params ?? {});
-  const read = await readParams(ctx, meta, req, req.filter ?? '', resolveOutputFields(meta.schema, req.outputFields ?? [], false));
+  const read = await readParams(ctx, meta, req, req.filter ?? '', resolveOutputFields(meta.schema, req.outputFields ?? [], false), req.filterParams);
   const parts = await ctx.shards.askAll<SearchHit[][]>(meta, { t: 'search', read, queries, nq, topk: limit + offset, metric, params });
   return Array.from({ length: nq }, (_, q) => sortHits(metric, parts.flatMap((p) => p[q])).slice(offset, offset + limit));
 }
@@ -135,13 +137,36 @@ function checkDistinctKeys(keys: ArrayLike<PrimaryKey>, pkName: string): void {
   }
 }
 
-async function readParams(ctx: RouterContext, meta: CollectionMeta, opts: ReadOptions, filter: string, outputFields: string[]): Promise<ReadParams> {
-  compileFilter(filter, meta.schema); // errors before fan-out
+/**
+ * The shard-side parameters of a read: the filter (compiled here once with its template
+ * parameters, so that a bad filter or a missing parameter fails before any shard is asked), the
+ * partition ids, and the timestamps of the read's consistency level.
+ * @throws ShoalError ParameterInvalid for a bad filter, bad parameters or an unknown partition.
+ */
+export async function readParams(ctx: RouterContext, meta: CollectionMeta, opts: ReadOptions, filter: string, outputFields: string[], rawParams?: unknown): Promise<ReadParams> {
+  const filterParams = checkFilterParams(rawParams);
+  compileFilter(filter, meta.schema, filterParams); // errors before fan-out
   const partitions = opts.partitionNames?.length ? opts.partitionNames.map((n) => partitionByName(meta, n).id) : undefined;
   const nowTs = await ctx.tso();
   const level = opts.consistencyLevel ?? meta.consistencyLevel;
-  return { nowTs, guaranteeTs: guaranteeTs(level, nowTs, opts.sessionTs ?? ctx.sessionTs(meta)), partitions, filter, outputFields };
+  const read: ReadParams = { nowTs, guaranteeTs: guaranteeTs(level, nowTs, opts.sessionTs ?? ctx.sessionTs(meta)), partitions, filter, outputFields };
+  if (filterParams) read.filterParams = filterParams;
+  return read;
 }
+
+/**
+ * Checks filter template parameters (Milvus "Filter Templating", `exprParams`): absent, or an
+ * object of placeholder name → JSON value (Int64 values may be `bigint`). An empty object reads
+ * as absent. @throws ShoalError ParameterInvalid for any other shape.
+ */
+function checkFilterParams(raw: unknown): Record<string, unknown> | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw invalidParameter(`filter template parameters (exprParams) must be an object of placeholder name → value, e.g. { "age": 30 }; got ${Array.isArray(raw) ? 'an array' : typeof raw}`);
+  }
+  return Object.keys(raw).length > 0 ? raw as Record<string, unknown> : undefined;
+}
+
 
 /**
  * The index search parameters of a search for top-`topk`: `ef` (HNSW), `nprobe` (IVF types) and the

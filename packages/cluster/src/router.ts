@@ -1,9 +1,10 @@
 import * as ddl from './ddl.ts';
 import * as data from './data.ts';
+import { queryPage } from './query-iterator.ts';
 import type { RouterContext } from './router-context.ts';
 import type {
-  CollectionDescription, CollectionStats, CreateCollectionRequest, PrimaryKeyInput, IndexDescription, IndexParamInput, LoadState, QueryRequest,
-  ReadOptions, Row, SearchHit, SearchRequest, ShoalService, WriteResult,
+  CollectionDescription, CollectionStats, CreateCollectionRequest, FilterParams, PrimaryKeyInput, IndexDescription, IndexParamInput, LoadState,
+  QueryIteratorRequest, QueryPage, QueryRequest, ReadOptions, Row, SearchHit, SearchRequest, ShoalService, WriteResult,
 } from './service.ts';
 
 /**
@@ -44,8 +45,9 @@ export class Router implements ShoalService {
 
   insert(collection: string, rows: Row[], partitionName?: string): Promise<WriteResult> { return data.write(this.ctx, collection, rows, partitionName, 'insert'); }
   upsert(collection: string, rows: Row[], partitionName?: string): Promise<WriteResult> { return data.write(this.ctx, collection, rows, partitionName, 'upsert'); }
-  delete(collection: string, by: { ids?: PrimaryKeyInput[]; filter?: string }, partitionName?: string): Promise<WriteResult> { return data.remove(this.ctx, collection, by, partitionName); }
+  delete(collection: string, by: { ids?: PrimaryKeyInput[]; filter?: string; filterParams?: FilterParams }, partitionName?: string): Promise<WriteResult> { return data.remove(this.ctx, collection, by, partitionName); }
   get(collection: string, ids: PrimaryKeyInput[], opts?: ReadOptions): Promise<Row[]> { return data.get(this.ctx, collection, ids, opts); }
   query(req: QueryRequest): Promise<Row[]> { return data.query(this.ctx, req); }
+  queryIterator(req: QueryIteratorRequest): Promise<QueryPage> { return queryPage(this.ctx, req); }
   search(req: SearchRequest): Promise<SearchHit[][]> { return data.search(this.ctx, req); }
 }

@@ -145,6 +145,8 @@ export interface SearchRequest extends ReadOptions {
   data: (number[] | Float32Array | Uint8Array | string)[];
   annsField?: string;
   filter?: string;
+  /** Values of the filter's template placeholders `{name}` (Milvus `exprParams`; see {@link FilterParams}). */
+  filterParams?: FilterParams;
   /** top-k, 1..16,384. */
   limit: number;
   offset?: number;
@@ -159,13 +161,52 @@ export interface SearchHit {
   fields: Row;
 }
 
+/**
+ * Values of filter template placeholders (Milvus "Filter Templating": `age > {min}` with
+ * `exprParams: { min: 30 }`): placeholder name → a JSON value (number, `bigint` for Int64 beyond
+ * 2^53, string, boolean, or a list of them). Checked against the filter when it is compiled; a
+ * placeholder without a value is ParameterInvalid.
+ */
+export type FilterParams = Record<string, unknown>;
+
 /** `entities/query`. A filter of `''` matches all rows (then `limit` is required, as in Milvus). */
 export interface QueryRequest extends ReadOptions {
   collectionName: string;
   filter: string;
+  filterParams?: FilterParams;
   limit?: number;
   offset?: number;
 }
+
+/**
+ * One page of a query iterator (a Shoal extension; see docs/api.md, "Query iterator"). Without
+ * `cursor` it starts an iteration: it fixes the snapshot (a fresh timestamp) and returns the
+ * first `batchSize` matching rows in ascending primary-key order. With the `cursor` of the previous
+ * page it continues after that page's last key, in the same snapshot: every matching row of the
+ * snapshot is returned exactly once over the iteration, and no row written after it.
+ */
+export interface QueryIteratorRequest extends Omit<ReadOptions, 'consistencyLevel' | 'sessionTs'> {
+  collectionName: string;
+  /** Milvus filter expression (`''` or absent: every row). */
+  filter?: string;
+  filterParams?: FilterParams;
+  /** Rows per page, 1..16,384 (default {@link DEFAULT_ITERATOR_BATCH}). */
+  batchSize?: number;
+  /** Most rows over the whole iteration (default: no limit); only read from the first page's request. */
+  limit?: number;
+  /** The previous page's `cursor`, absent on the first page. */
+  cursor?: string;
+}
+
+/** Default `batchSize` of a query iterator (pymilvus's default batch size). */
+export const DEFAULT_ITERATOR_BATCH = 1000;
+
+/** A page of a query iterator: its rows (ascending primary keys) and the cursor of the next page, absent after the last. */
+export interface QueryPage {
+  rows: Row[];
+  cursor?: string;
+}
+
 
 /** The node's API. See the file comment for conventions and errors. */
 export interface ShoalService {
@@ -213,11 +254,16 @@ export interface ShoalService {
   /** Inserts rows, replacing rows with the same primary key, resolved once durable. Errors: as insert. */
   upsert(collectionName: string, rows: Row[], partitionName?: string): Promise<WriteResult>;
   /** Deletes by primary keys (`ids`) or by `filter` (exactly one of them). */
-  delete(collectionName: string, by: { ids?: PrimaryKeyInput[]; filter?: string }, partitionName?: string): Promise<WriteResult>;
+  delete(collectionName: string, by: { ids?: PrimaryKeyInput[]; filter?: string; filterParams?: FilterParams }, partitionName?: string): Promise<WriteResult>;
   /** Rows by primary key (missing keys are skipped). Errors: 100, 101 not loaded, 1100 bad key. */
   get(collectionName: string, ids: PrimaryKeyInput[], opts?: ReadOptions): Promise<Row[]>;
   /** Rows matching the filter; `outputFields: ['count(*)']` returns `[{ 'count(*)': n }]`. */
   query(req: QueryRequest): Promise<Row[]>;
+  /**
+   * One page of a query iterator (see {@link QueryIteratorRequest}). Errors: 100, 101, 1100 bad
+   * filter, parameters or cursor (malformed, of another collection, or from a snapshot that cannot be served).
+   */
+  queryIterator(req: QueryIteratorRequest): Promise<QueryPage>;
   /** Per query vector, its hits best first. */
   search(req: SearchRequest): Promise<SearchHit[][]>;
 }

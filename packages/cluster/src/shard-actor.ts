@@ -21,6 +21,13 @@ export interface ReadParams {
   partitions?: number[];
   /** Milvus filter expression ('' = all rows). */
   filter: string;
+  /** Values of the filter's template placeholders `{name}` (Milvus `exprParams`). */
+  filterParams?: Record<string, unknown>;
+  /**
+   * Read exactly at this MVCC timestamp (the query iterator's snapshot) once it is serviceable,
+   * instead of at `min(nowTs, serviceable timestamp)`.
+   */
+  snapshotTs?: bigint;
   /** Primary keys to restrict to (entities/get). */
   ids?: PrimaryKey[];
   outputFields: string[];
@@ -30,10 +37,11 @@ export interface ReadParams {
 export type ShardMsg =
   | { t: 'write'; op: 'insert' | 'upsert'; batch: ColumnBatch; partitionId: number } // [{ ts }]
   | { t: 'delete'; pks: PrimaryKey[] } // [{ ts, count }]
-  | { t: 'deleteWhere'; filter: string; partitions?: number[] } // [{ ts, count }]
+  | { t: 'deleteWhere'; filter: string; filterParams?: Record<string, unknown>; partitions?: number[] } // [{ ts, count }]
   | { t: 'dropPartition'; partitionId: number } // [{ ts }]
   | { t: 'search'; read: ReadParams; queries: Float32Array | Uint8Array; nq: number; topk: number; metric: MetricType; params: IndexSearchParams } // [SearchHit[][]]
   | { t: 'query'; read: ReadParams; offset: number; limit?: number } // [Row[]]
+  | { t: 'queryAfter'; read: ReadParams; after?: PrimaryKey; limit: number } // [Row[]], ascending primary keys
   | { t: 'count'; read: ReadParams } // [number]
   | { t: 'flush' } // [void]
   | { t: 'setIndex'; spec: IndexSpec | null } // [void], builds continue in the background
@@ -115,7 +123,7 @@ export class ShardActor implements Actor<ShardMsg> {
       }
       case 'deleteWhere': {
         const ts = await this.tso();
-        const filter = compileFilter(msg.filter, this.o.schema);
+        const filter = compileFilter(msg.filter, this.o.schema, msg.filterParams);
         const partitions = msg.partitions ? new Set(msg.partitions) : undefined;
         return deferReply(shard.deleteWhere({ filter, partitions }, ts).then((count) => ({ ts, count })));
       }
@@ -129,6 +137,8 @@ export class ShardActor implements Actor<ShardMsg> {
         }).map((hits) => hits.map((h): SearchHit => ({ id: shard.primaryKeyOf(h), distance: h.score, fields: this.row(h, msg.read.outputFields) })))));
       case 'query':
         return deferReply(this.read(msg.read, (scope) => shard.query(scope, msg.offset, msg.limit).map((ref) => this.row(ref, msg.read.outputFields))));
+      case 'queryAfter':
+        return deferReply(this.read(msg.read, (scope) => shard.queryAfter(scope, msg.after, msg.limit).map((ref) => this.row(ref, msg.read.outputFields))));
       case 'count':
         return deferReply(this.read(msg.read, (scope) => shard.count(scope)));
       case 'flush':
@@ -160,8 +170,13 @@ export class ShardActor implements Actor<ShardMsg> {
     const scope: ReadScope = {
       readTs: 0n,
       partitions: p.partitions ? new Set(p.partitions) : undefined,
-      filter: compileFilter(idsFilter(p, this.o.schema), this.o.schema),
+      filter: compileFilter(idsFilter(p, this.o.schema), this.o.schema, p.filterParams),
     };
+    if (p.snapshotTs !== undefined) {
+      await this.shard.waitServiceable(p.snapshotTs);
+      scope.readTs = p.snapshotTs;
+      return fn(scope);
+    }
     await this.shard.waitServiceable(p.guaranteeTs);
     scope.readTs = this.shard.serviceableTs(p.nowTs);
     return fn(scope);

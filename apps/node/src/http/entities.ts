@@ -5,9 +5,9 @@
  * Results carry `cost: 0` as Milvus does when no cost accounting is configured. Int64 values in
  * results follow `Accept-Type-Allow-Int64` (see wire.ts).
  */
-import type { ReadOptions, Row } from '@shoal/cluster';
+import type { FilterParams, QueryIteratorRequest, ReadOptions, Row } from '@shoal/cluster';
 import type { PrimaryKey } from '@shoal/shard';
-import { ErrorCode, ShoalError, notSupported } from '@shoal/actors';
+import { ErrorCode, ShoalError } from '@shoal/actors';
 import type { BodyReader } from './body.ts';
 import { readConsistency } from './consistency.ts';
 import { ok, type RouteTable } from './route.ts';
@@ -38,10 +38,21 @@ function readRows(body: BodyReader): Row[] {
   return data as Row[];
 }
 
-/** Rejects Milvus's filter templates, which Shoal's filter parser does not take yet. */
-export function rejectExprParams(body: BodyReader): void {
-  const params = body.optObject('exprParams');
-  if (params && Object.keys(params.obj).length > 0) throw notSupported('filter templates (exprParams)');
+/**
+ * Reads the values of a filter's template placeholders (Milvus "Filter Templating"): `exprParams`
+ * (the Milvus REST v2 name) or `filterParams` (the name of Milvus's SDKs), an object of placeholder
+ * name → JSON value. Values stay as parsed: integers beyond 2^53 are exact `bigint`s (wire.ts).
+ * Returns `undefined` when absent or empty. Throws 1801 when not an object, 1100 when both names
+ * carry values.
+ */
+export function readFilterParams(body: BodyReader): FilterParams | undefined {
+  const expr = body.optObject('exprParams');
+  const filter = body.optObject('filterParams');
+  const nonEmpty = (r: BodyReader | undefined) => (r && Object.keys(r.obj).length > 0 ? r.obj : undefined);
+  const a = nonEmpty(expr);
+  const b = nonEmpty(filter);
+  if (a && b) throw body.invalid('filterParams', b, 'give the template parameters once: in `exprParams` or in `filterParams`, not both');
+  return a ?? b;
 }
 
 /**
@@ -75,6 +86,36 @@ export function readReadOptions(body: BodyReader, defaultOutput: string[] | unde
   return opts;
 }
 
+/**
+ * Reads one page request of the query iterator (a Shoal extension of `entities/query`, see
+ * docs/api.md): `iterator: true` and/or `cursor` (the previous page's `nextCursor`), `batchSize`
+ * (rows per page, default 1000), `limit` (most rows over the whole iteration, default none),
+ * `filter`, `exprParams`/`filterParams`, `outputFields`, `partitionNames`. Throws 1801 for wrong
+ * types, 1100 for `offset` (an iterator pages by cursor) or a non-positive `batchSize`/`limit`.
+ */
+function readIteratorPage(body: BodyReader, collectionName: string): QueryIteratorRequest {
+  if ((body.optInt32('offset') ?? 0) !== 0) throw body.invalid('offset', body.raw('offset'), 'a query iterator pages with `cursor`; `offset` is not allowed with `iterator`');
+  const { partitionNames, outputFields } = readReadOptions(body, ALL_FIELDS);
+  const req: QueryIteratorRequest = { collectionName, filter: body.optString('filter') ?? '' };
+  if (partitionNames) req.partitionNames = partitionNames;
+  if (outputFields) req.outputFields = outputFields;
+  const filterParams = readFilterParams(body);
+  if (filterParams) req.filterParams = filterParams;
+  const batchSize = body.optInt32('batchSize');
+  if (batchSize !== undefined) {
+    if (batchSize < 1) throw body.invalid('batchSize', batchSize, 'batchSize (rows per page) must be ≥ 1');
+    req.batchSize = batchSize;
+  }
+  const limit = body.optInt32('limit');
+  if (limit !== undefined && limit !== -1) {
+    if (limit < 1) throw body.invalid('limit', limit, 'limit of a query iterator (most rows in all) must be ≥ 1, or -1 / absent for no limit');
+    req.limit = limit;
+  }
+  const cursor = body.optString('cursor');
+  if (cursor) req.cursor = cursor;
+  return req;
+}
+
 /** True for Milvus's count rule: `outputFields` is exactly `["count(*)"]` (task_query.go `matchCountRule`). */
 function isCount(outputFields: string[] | undefined): boolean {
   return outputFields?.length === 1 && outputFields[0].trim().toLowerCase() === 'count(*)';
@@ -97,8 +138,8 @@ export const entityRoutes: RouteTable = {
   '/entities/delete': async (body, { service }) => {
     const name = body.requireString('collectionName');
     const filter = body.requireString('filter');
-    rejectExprParams(body);
-    const r = await service.delete(name, { filter }, body.optString('partitionName') || undefined);
+    const filterParams = readFilterParams(body);
+    const r = await service.delete(name, { filter, ...(filterParams ? { filterParams } : {}) }, body.optString('partitionName') || undefined);
     return ok({ deleteCount: r.count }, { cost: 0 });
   },
   '/entities/get': async (body, { service, allowInt64 }) => {
@@ -109,7 +150,11 @@ export const entityRoutes: RouteTable = {
   },
   '/entities/query': async (body, { service, allowInt64 }) => {
     const collectionName = body.requireString('collectionName');
-    rejectExprParams(body);
+    if (body.optBool('iterator') === true || body.has('cursor')) {
+      const page = await service.queryIterator(readIteratorPage(body, collectionName));
+      return ok(page.rows.map((r) => wireRow(r, allowInt64)), { cost: 0, ...(page.cursor ? { nextCursor: page.cursor } : {}) });
+    }
+    const filterParams = readFilterParams(body);
     const opts = readReadOptions(body, ALL_FIELDS);
     const limit = body.optInt32('limit') ?? DEFAULT_LIMIT;
     const offset = body.optInt32('offset') ?? 0;
@@ -118,6 +163,7 @@ export const entityRoutes: RouteTable = {
     const rows = await service.query({
       collectionName,
       filter: body.optString('filter') ?? '',
+      ...(filterParams ? { filterParams } : {}),
       ...opts,
       ...(limit > 0 && !isCount(opts.outputFields) ? { limit } : {}),
       ...(offset > 0 ? { offset } : {}),

@@ -18,7 +18,7 @@ import { notSupported } from '@shoal/actors';
 import { decodeBase64 } from '@shoal/shard';
 import type { BodyReader } from './body.ts';
 import { readConsistency } from './consistency.ts';
-import { DEFAULT_LIMIT, rejectExprParams } from './entities.ts';
+import { DEFAULT_LIMIT, readFilterParams } from './entities.ts';
 import { numericParams, parseMetric } from './index-params.ts';
 import { ok, type RouteTable } from './route.ts';
 import { float32Shortest, wireRow, wireValue } from './wire.ts';
@@ -65,7 +65,6 @@ function readSearch(body: BodyReader): SearchRequest {
   const collectionName = body.requireString('collectionName');
   if (body.has('ids')) throw notSupported('search by primary keys (ids)');
   if (body.optString('groupingField')) throw notSupported('grouping search (groupingField)');
-  rejectExprParams(body);
   const req: SearchRequest = { collectionName, data: readVectors(body), limit: body.optInt32('limit') ?? DEFAULT_LIMIT };
   if (req.limit < 1) throw body.invalid('limit', req.limit, 'limit (top-k) must be ≥ 1');
   const offset = body.optInt32('offset') ?? 0;
@@ -75,6 +74,8 @@ function readSearch(body: BodyReader): SearchRequest {
   if (annsField) req.annsField = annsField;
   const filter = body.optString('filter');
   if (filter) req.filter = filter;
+  const filterParams = readFilterParams(body);
+  if (filterParams) req.filterParams = filterParams;
   const outputFields = body.optStringArray('outputFields');
   if (outputFields && outputFields.length > 0) req.outputFields = outputFields;
   const partitionNames = body.optStringArray('partitionNames');
