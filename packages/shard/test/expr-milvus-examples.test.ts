@@ -5,8 +5,9 @@
  * Sources, quoted beside each group: the Milvus docs pages "Basic Operators"
  * (userGuide/search-query-get/boolean/basic-operators.md), "JSON Operators", "ARRAY Operators",
  * "Filtering Explained" (boolean.md), "Filter Templating", "Nullable & Default", "Dynamic Field"
- * (enable-dynamic-field.md), "JSON Field" (use-json-fields.md), and the JSON example of
- * milvus-sdk-java (`io.milvus.v1.JsonFieldExample`), which is where Milvus shows `exists`.
+ * (enable-dynamic-field.md), "JSON Field" (use-json-fields.md), "Pattern Matching"
+ * (pattern-matching.md), and the JSON example of milvus-sdk-java
+ * (`io.milvus.v1.JsonFieldExample`), which is where Milvus shows `exists`.
  * Where a doc page prints its own sample data and output, the dataset here is that sample and
  * the expected ids are the page's output.
  */
@@ -283,6 +284,39 @@ table('Plan.g4 forms the pages above describe without an example', products, [
   { filter: 'name like {pattern}', params: { pattern: '%XYZ' }, ids: [2, 3] },
   { filter: 'price in {prices}', params: { prices: [30, 99] }, ids: [3, 5] },
   { filter: '{lo} < price < {hi}', params: { lo: 30, hi: 100 }, ids: [1, 5, 6] },
+]);
+
+/**
+ * "Pattern Matching" (pattern-matching.md): its LIKE examples, on rows chosen here to sit on
+ * either side of each pattern (case, a too-short code, a suffix followed by more text).
+ */
+const patterns: Dataset = {
+  name: 'patterns',
+  dynamic: false,
+  fields: { name: { type: 'VarChar' }, filename: { type: 'VarChar' }, description: { type: 'VarChar' }, code: { type: 'VarChar' } },
+  rows: [
+    { id: 1, name: 'Product', filename: 'report.json', description: 'a vector database', code: 'AB1x' },
+    { id: 2, name: '%', filename: 'report.json.bak', description: 'Vector search', code: 'AB' },
+    { id: 3, name: '_under', filename: '.json', description: 'vectors', code: 'ABC' },
+    { id: 4, name: '\\back', filename: 'data.JSON', description: 'no match', code: 'XAB1' },
+    { id: 5, name: 'x%', filename: 'a.json', description: '', code: 'AB_' },
+  ],
+};
+
+table('Pattern Matching — LIKE', patterns, [
+  { filter: 'name LIKE "Prod%"', ids: [1] },
+  { filter: 'filename LIKE "%.json"', ids: [1, 3, 5] },
+  { filter: 'description LIKE "%vector%"', ids: [1, 3] },
+  { filter: 'description LIKE "%vector database%"', ids: [1] },
+  // `_` is exactly one character: "AB" is too short.
+  { filter: 'code LIKE "AB_%"', ids: [1, 3, 5] },
+  // Escaped wildcards, in raw strings as the page writes them.
+  { filter: String.raw`name LIKE r"\%"`, ids: [2] },
+  { filter: String.raw`name LIKE r"\_%"`, ids: [3] },
+  { filter: String.raw`name LIKE r"\\%"`, ids: [4] },
+  // Regular-expression matching is documented for Milvus 3.0 only; Shoal does not evaluate it.
+  { filter: 'code =~ "^E[0-9]{4}$"', error: ErrorCode.OperationNotSupported },
+  { filter: 'message !~ "^DEBUG"', error: ErrorCode.OperationNotSupported },
 ]);
 
 /** "Basic Operators", JSON Fields with Null Values: the page's sample data (row 3 has no metadata). */

@@ -19,9 +19,10 @@
  * calls `name(arg, …)` (any name, lower-cased; the binder checks it), templates `{name}`,
  * `exists path`, and the postfix null test `path is null` / `path is not null` (any case).
  *
- * Grammar that Milvus parses but does not evaluate in filters — bitwise operators
- * (`& | ^ ~ << >>`), regular-expression matching (`=~`, `!~`) and the element references `$`,
- * `$[field]` — is recognised and rejected with an OperationNotSupported error.
+ * Grammar that Shoal does not evaluate — bitwise operators (`& | ^ ~ << >>`, which Milvus does
+ * not evaluate in filters either), regular-expression matching (`=~`, `!~`, evaluated only from
+ * Milvus 3.0 on, docs "Pattern Matching") and the element references `$`, `$[field]` (struct
+ * arrays) — is recognised and rejected with an OperationNotSupported error.
  */
 import type { ArithOp, CompareOp, Expr, FieldExpr, PathStep } from './ast.ts';
 import { tokenize, type Token } from './lexer.ts';
@@ -81,8 +82,8 @@ const DECIMAL_INDEX = /^(?:0|[1-9][0-9]*)$/;
  * @throws ShoalError(ParameterInvalid) for malformed text, e.g.
  *   `cannot parse filter "age > and x": at column 7 found 'and', expected a value`
  *   (1-based code-point column, the token found, what was expected); this includes empty text.
- * @throws ShoalError(OperationNotSupported) for bitwise operators, `=~`/`!~` and `$`/`$[field]`,
- *   which Milvus parses but does not evaluate in filters.
+ * @throws ShoalError(OperationNotSupported) for bitwise operators, `=~`/`!~` and `$`/`$[field]`
+ *   (see the file comment).
  */
 export function parseFilter(text: string): Expr {
   return new Parser(text).parseAll();

@@ -19,8 +19,9 @@ export function syntaxError(source: string, column: number, detail: string): Sho
 
 /**
  * The error for filter syntax that Milvus's grammar (Plan.g4) accepts but that Shoal does not
- * evaluate — bitwise operators, `=~`/`!~`, the element references `$`/`$[field]`, none of which
- * Milvus evaluates in filters either: `ShoalError(OperationNotSupported)` with the message
+ * evaluate — bitwise operators (which Milvus does not evaluate in filters either), the regular-
+ * expression operators `=~`/`!~` (evaluated only by Milvus 3.0, docs "Pattern Matching") and the
+ * element references `$`/`$[field]`: `ShoalError(OperationNotSupported)` with the message
  * `cannot use filter "<text>": at column <column>, <construct> is not supported yet by Shoal`.
  */
 export function syntaxNotSupported(source: string, column: number, construct: string): ShoalError {
