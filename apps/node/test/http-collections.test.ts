@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { post, quick, setup } from './http-helpers.ts';
 
 describe('REST v2 collections/create', () => {
-  it('quick setup: Int64 "id", FloatVector "vector", COSINE AUTOINDEX, loaded, no dynamic field', async () => {
+  it('quick setup: Int64 "id", FloatVector "vector", COSINE AUTOINDEX, loaded, dynamic field on (as Milvus)', async () => {
     const { app, service } = setup();
     const r = await post(app, '/collections/create', quick('c1', 4));
     expect(r.status).toBe(200);
@@ -15,7 +15,7 @@ describe('REST v2 collections/create', () => {
           { name: 'id', dataType: 'Int64', isPrimaryKey: true, autoId: false },
           { name: 'vector', dataType: 'FloatVector', isPrimaryKey: false, dim: 4 },
         ],
-        enableDynamicField: false,
+        enableDynamicField: true,
         indexParams: [{ fieldName: 'vector', indexName: 'vector', metricType: 'COSINE', indexType: 'AUTOINDEX', params: {} }],
         load: true,
       }],
@@ -59,16 +59,21 @@ describe('REST v2 collections/create', () => {
     expect(service.calls).toEqual([]);
   });
 
-  it('maps enableDynamicField: true, in params (Go spellings of true) and in schema', async () => {
+  it('maps enableDynamicField: quick setup from params (default true, Go spellings), full schema from schema only', async () => {
     const { app, service } = setup();
     expect((await post(app, '/collections/create', quick('a', 4, { params: { enableDynamicField: 'True' } }))).json.code).toBe(0);
-    const b = await post(app, '/collections/create', {
-      collectionName: 'b',
-      schema: { enableDynamicField: true, fields: [{ fieldName: 'id', dataType: 'Int64', isPrimary: true }] },
-    });
-    expect(b.json.code).toBe(0);
     expect((await post(app, '/collections/create', quick('c', 4, { params: { enableDynamicField: false } }))).json.code).toBe(0);
-    expect(service.calls.map((c) => (c.args[0] as { enableDynamicField: boolean }).enableDynamicField)).toEqual([true, true, false]);
+    expect((await post(app, '/collections/create', quick('d', 4, { params: { enableDynamicField: '0' } }))).json.code).toBe(0);
+    const full = (name: string, schemaFlag: boolean | undefined) => ({
+      collectionName: name, params: { enableDynamicField: true },
+      schema: { enableDynamicField: schemaFlag, fields: [{ fieldName: 'id', dataType: 'Int64', isPrimary: true }] },
+    });
+    expect((await post(app, '/collections/create', full('b', true))).json.code).toBe(0);
+    expect((await post(app, '/collections/create', full('e', undefined))).json.code).toBe(0);
+    expect(service.calls.map((c) => (c.args[0] as { enableDynamicField: boolean }).enableDynamicField)).toEqual([true, false, false, true, false]);
+    const bad = await post(app, '/collections/create', quick('f', 4, { params: { enableDynamicField: 'maybe' } }));
+    expect(bad.json.code).toBe(1100);
+    expect(bad.json.message).toMatch(/enableDynamicField.*a boolean/);
   });
 
   it('full schema: fields, elementTypeParams as strings or numbers, indexParams, params', async () => {
@@ -148,7 +153,7 @@ describe('REST v2 collections: describe, list, has, drop, load, release, stats, 
           { name: 'vector', id: 101, type: 'FloatVector', primaryKey: false, partitionKey: false, clusteringKey: false, autoId: false, description: '', nullable: false, params: [{ key: 'dim', value: '4' }] },
         ],
         functions: [], aliases: [], indexes: [{ indexName: 'vector', fieldName: 'vector', metricType: 'COSINE' }],
-        load: 'LoadStateLoaded', shardsNum: 1, partitionsNum: 0, consistencyLevel: 'Bounded', enableDynamicField: false, properties: [],
+        load: 'LoadStateLoaded', shardsNum: 1, partitionsNum: 0, consistencyLevel: 'Bounded', enableDynamicField: true, properties: [],
       },
     });
     expect(r.text).toContain('"collectionID":449000000000000001');

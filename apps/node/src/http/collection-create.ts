@@ -4,13 +4,14 @@
  * - quick setup (no `schema.fields`): `dimension` (required), `metricType` (default COSINE),
  *   `idType` Int64 | VarChar (with `params.max_length`), `autoID`, `primaryFieldName` (default
  *   "id"), `vectorFieldName` (default "vector"); an AUTOINDEX index named after the vector field
- *   is created and the collection loaded. Unlike Milvus, the dynamic field is off unless
- *   `params.enableDynamicField` is true (see docs/api.md).
+ *   is created and the collection loaded; the dynamic field is on unless `params.enableDynamicField`
+ *   is false (as in Milvus).
  * - full schema: `schema.fields` [{fieldName, dataType, isPrimary, isPartitionKey,
  *   elementDataType, nullable, defaultValue, elementTypeParams: {dim, max_length, max_capacity}}]
  *   (a BinaryVector's `dim` counts bits; `elementDataType` and `max_capacity` for Array fields),
- *   `schema.autoID`, `schema.enableDynamicField`, `indexParams`; the collection is loaded only when
- *   `indexParams` are given (as in Milvus).
+ *   `schema.autoID`, `schema.enableDynamicField` (default false; `params.enableDynamicField` is not
+ *   read here, as in Milvus), `indexParams`; the collection is loaded only when `indexParams` are
+ *   given (as in Milvus).
  * - `params`: `shardsNum`, `partitionsNum`, `consistencyLevel`, `max_length`, `enableDynamicField`.
  */
 import type { CreateCollectionRequest, FieldInput, IndexParamInput } from '@shoal/cluster';
@@ -31,9 +32,20 @@ const MILVUS_ONLY_TYPES = ['Float16Vector', 'BFloat16Vector', 'SparseFloatVector
 /** Go's `strconv.ParseBool` spellings of true (Milvus reads `params` values with `%v`). */
 const GO_TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
 
-/** `params.enableDynamicField` as Milvus reads it (`%v` → `strconv.ParseBool`): true or a Go spelling of true. */
-function paramTrue(v: unknown): boolean {
-  return v === true || (typeof v === 'string' && GO_TRUE.includes(v));
+/** Go's `strconv.ParseBool` spellings of false. */
+const GO_FALSE = ['0', 'f', 'F', 'FALSE', 'false', 'False'];
+
+/**
+ * Quick setup's `params.enableDynamicField` as Milvus reads it (`%v` → `strconv.ParseBool`):
+ * absent → true (Milvus's `EnableDynamic` default); a boolean or a Go spelling of one; 1100 otherwise.
+ */
+function quickDynamicField(params: BodyReader | undefined): boolean {
+  const v = params?.raw('enableDynamicField');
+  if (v === undefined || v === null || v === true) return true;
+  if (v === false) return false;
+  if (typeof v === 'string' && GO_TRUE.includes(v)) return true;
+  if (typeof v === 'string' && GO_FALSE.includes(v)) return false;
+  throw params!.invalid('enableDynamicField', v, 'a boolean (true, false, or a Go spelling such as "True" or "0") is required');
 }
 
 /**
@@ -149,16 +161,18 @@ export function readCreateCollection(body: BodyReader): CreateCollectionRequest 
   const params = body.optObject('params');
   const schema = body.optObject('schema');
   const fieldList = schema?.optArray('fields') ?? [];
-  const enableDynamicField = paramTrue(params?.raw('enableDynamicField')) || schema?.optBool('enableDynamicField') === true;
   if ((schema?.optArray('functions') ?? []).length > 0) throw notSupported('schema functions');
   if (params?.has('ttlSeconds')) throw notSupported('collection TTL (params.ttlSeconds)');
   if (params?.has('partitionKeyIsolation')) throw notSupported('partition key isolation (params.partitionKeyIsolation)');
 
   let fields: FieldInput[];
   let indexParams: IndexParamInput[];
+  let enableDynamicField: boolean;
   if (fieldList.length === 0) {
     ({ fields, indexes: indexParams } = quickSetup(body, params));
+    enableDynamicField = quickDynamicField(params);
   } else {
+    enableDynamicField = schema?.optBool('enableDynamicField') === true;
     const autoId = schema?.optBool('autoID') ?? false;
     fields = fieldList.map((f, i) => readField(schema as BodyReader, i, f, autoId));
     indexParams = readIndexParams(body, 'indexParams');
