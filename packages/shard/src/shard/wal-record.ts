@@ -3,7 +3,9 @@ import type { ColumnBatch, PrimaryKey } from '../schema/types.ts';
 
 /**
  * A shard write-ahead-log record: one write batch, applied atomically. The payload is msgpackr
- * (`@shoal/actors` codec: typed arrays and bigints round-trip exactly).
+ * (`@shoal/actors` codec: typed arrays and bigints round-trip exactly, so a batch's validity
+ * bitmaps (`valid`), its Array columns (Int64 elements `bigint`) and its `$meta` objects are
+ * replayed as they were written).
  * - `insert`: rows (every field filled, primary keys included) into one partition at `ts`.
  * - `upsert`: deletes the live rows with the batch's primary keys, then inserts the batch, at `ts`.
  * - `delete`: deletes the live rows with these primary keys at `ts`.
