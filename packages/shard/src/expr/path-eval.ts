@@ -30,7 +30,18 @@ export function evaluatePathPredicate(e: PathPredicate, ctx: EvalContext): Tri {
     const raw = scan(values, ctx.n, read, (v) => v === undefined || v === null);
     return { t: valid === null ? raw : raw.or(valid.clone().not()), f: null };
   }
-  return masked(scan(values, ctx.n, read, testOf(e)), valid);
+  return masked(arrayIndexed(e, ctx) ?? scan(values, ctx.n, read, testOf(e)), valid);
+}
+
+/**
+ * `array_contains`/`array_contains_any` on a whole Array field by its scalar index (a private
+ * copy of the answer), or `undefined` to scan.
+ */
+function arrayIndexed(e: Exclude<PathPredicate, BoundIsNull>, ctx: EvalContext): Bitset | undefined {
+  if (e.kind !== 'contains' || e.mode === 'all' || e.ref.fieldType !== 'Array' || e.ref.path.length > 0) return undefined;
+  const values = e.values as JsonScalar[];
+  const hit = ctx.source.scalarIndex?.(e.ref.field)?.lookup({ kind: 'arrayContains', values });
+  return hit !== undefined && hit.size === ctx.n ? hit.clone() : undefined;
 }
 
 function testOf(e: Exclude<PathPredicate, BoundIsNull>): Test {
