@@ -14,7 +14,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, ShoalError, type ErrorCodeValue } from '@shoal/actors';
 import type { ArrayElementType, CollectionSchema, Column, DataType, FieldSchema } from '../src/schema/types.ts';
-import { compileFilter, evaluateFilter, type ColumnSource } from '../src/expr/index.ts';
+import { compileFilter, evaluateFilter, evaluateRow, type ColumnSource } from '../src/expr/index.ts';
 
 /** One declared field of a test collection: its type, and for Array fields the element type. */
 interface FieldSpec {
@@ -98,7 +98,19 @@ interface Example {
   params?: Record<string, unknown>;
 }
 
-/** Runs each example on `data`, comparing the ids of the passing rows with the expected ones. */
+/** Row `i` of `source` as `evaluateRow` takes it: field name → value, `null` for a null, `$meta` an object. */
+function rowOf(source: ColumnSource, schema: CollectionSchema, i: number): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  const names = schema.fields.filter((f) => f.dataType !== 'FloatVector').map((f) => f.name);
+  if (schema.enableDynamicField) names.push('$meta');
+  for (const name of names) row[name] = source.valid?.(name)?.[i] === 0 ? null : source.column(name)[i];
+  return row;
+}
+
+/**
+ * Runs each example on `data`: the ids of the rows passing the column evaluator, and those
+ * passing the row interpreter, must both be the expected ones.
+ */
 function table(page: string, data: Dataset, examples: Example[]): void {
   const schema = schemaOf(data);
   const source = sourceOf(data);
@@ -117,10 +129,12 @@ function table(page: string, data: Dataset, examples: Example[]): void {
           expect((caught as ShoalError).code).toBe(ex.error);
           return;
         }
-        const bits = evaluateFilter(compileFilter(ex.filter, schema, ex.params), source);
+        const expr = compileFilter(ex.filter, schema, ex.params);
         const ids: number[] = [];
-        bits.forEach((i) => ids.push(Number(data.rows[i].id)));
+        evaluateFilter(expr, source).forEach((i) => ids.push(Number(data.rows[i].id)));
         expect(ids).toEqual(ex.ids);
+        const byRow = data.rows.filter((_, i) => evaluateRow(expr, rowOf(source, schema, i))).map((r) => Number(r.id));
+        expect(byRow).toEqual(ex.ids);
       });
     }
   });
