@@ -91,6 +91,18 @@ describe('Array, nullable, default and dynamic data through a shard', () => {
     await third.close();
   });
 
+  it('keeps validity and $meta when the growing segment grows past its initial capacity', async () => {
+    const disk = new MemoryDisk();
+    const shard = await open(disk);
+    const ids = Array.from({ length: 2600 }, (_, i) => i + 1);
+    for (let k = 0; k < ids.length; k += 700) await shard.insert(rowsToBatch(schema, ids.slice(k, k + 700).map(clientRow)), BigInt(10 + k), 0);
+    check(shard, ids);
+    await shard.close();
+    const again = await open(disk);
+    check(again, ids);
+    await again.close();
+  });
+
   it('upserts replace dynamic keys and nulls', async () => {
     const shard = await open(new MemoryDisk());
     await shard.insert(rowsToBatch(schema, [clientRow(1)]), 10n, 0);
