@@ -133,7 +133,7 @@ describe('REST v2 entities/search', () => {
     expect(bad.json.message).toMatch(/data\[0\]/);
     expect((await post(app, '/entities/search', { collectionName: 'c', data: [[0, 0]], limit: 0 })).json.code).toBe(1100);
     expect((await post(app, '/entities/search', { collectionName: 'c', data: ['some text'] })).json.code).toBe(3000);
-    expect((await post(app, '/entities/search', { collectionName: 'c', data: [[0, 0]], groupingField: 'id' })).json.code).toBe(3000);
+    expect((await post(app, '/entities/search', { collectionName: 'c', data: [[0, 0]], groupingField: 'id', groupSize: 0 })).json.code).toBe(1100);
     expect((await post(app, '/entities/search', { collectionName: 'c', data: [[0, 0]], searchParams: { metricType: 'BM25' } })).json.code).toBe(3000);
     expect(service.calls.length).toBe(before);
   });

@@ -7,7 +7,7 @@
  */
 import type {
   CollectionDescription, CollectionStats, CreateCollectionRequest, IndexDescription, IndexParamInput, LoadState, QueryPage, QueryRequest,
-  ReadOptions, Row, SearchHit, SearchRequest, ShoalService, WriteResult,
+  ReadOptions, Row, SearchHit, SearchPage, SearchRequest, ShoalService, WriteResult,
 } from '@shoal/cluster';
 import type { CollectionSchema, FieldSchema, PrimaryKey } from '@shoal/shard';
 import { ErrorCode, ShoalError, invalidParameter, notSupported } from '@shoal/actors';
@@ -254,8 +254,13 @@ export class InMemoryServiceDouble implements ShoalService {
     throw notSupported('the query iterator in the test double (tests of it run on a real node)');
   }
 
+  async searchIterator(): Promise<SearchPage> {
+    throw notSupported('the search iterator in the test double (tests of it run on a real node)');
+  }
+
   async search(req: SearchRequest): Promise<SearchHit[][]> {
     this.record('search', req);
+    if (req.groupingField !== undefined) throw notSupported('grouping search in the test double (tests of it run on a real node)');
     const c = this.coll(req.collectionName);
     if (!c.loaded) throw new ShoalError(ErrorCode.CollectionNotLoaded, `collection not loaded[collection=${req.collectionName}]`);
     const field = c.desc.schema.fields.find((f) => f.dataType === 'FloatVector' && (!req.annsField || f.name === req.annsField));

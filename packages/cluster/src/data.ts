@@ -11,6 +11,7 @@ import type { ReadParams } from './shard-actor.ts';
 import { shardOf, splitByShard } from './sharding.ts';
 import type { QueryRequest, ReadOptions, Row, SearchHit, SearchRequest, WriteResult } from './service.ts';
 import { resolveOutputFields, sortHits } from './results.ts';
+import { searchGrouped } from './grouped-search.ts';
 
 /** Milvus's cap on `limit + offset` (topk) and on the number of query vectors. */
 export const MAX_TOPK = 16_384;
@@ -105,8 +106,12 @@ export async function query(ctx: RouterContext, req: QueryRequest): Promise<Row[
   return all.slice(offset, limit === undefined ? undefined : offset + limit);
 }
 
-/** `entities/search`: top-`limit` rows per query vector after skipping `offset`, best first. */
-export async function search(ctx: RouterContext, req: SearchRequest): Promise<SearchHit[][]> {
+/**
+ * `entities/search`: top-`limit` rows per query vector after skipping `offset`, best first (a
+ * grouping search: see grouped-search.ts). `snapshotTs`: read exactly at this MVCC timestamp (the
+ * search iterator's pages), else as the consistency level says.
+ */
+export async function search(ctx: RouterContext, req: SearchRequest, snapshotTs?: bigint): Promise<SearchHit[][]> {
   const meta = await ctx.loadedCollection(req.collectionName);
   const vf = vectorField(meta.schema);
   if (req.annsField !== undefined && req.annsField !== vf.name) {
@@ -120,6 +125,8 @@ export async function search(ctx: RouterContext, req: SearchRequest): Promise<Se
   const metric = metricOf(meta, req.searchParams?.metricType);
   const params = searchParams(meta, limit + offset, req.searchParams?.params ?? {});
   const read = await readParams(ctx, meta, req, req.filter ?? '', resolveOutputFields(meta.schema, req.outputFields ?? [], false), req.filterParams);
+  if (snapshotTs !== undefined) read.snapshotTs = snapshotTs;
+  if (req.groupingField !== undefined) return searchGrouped(ctx, meta, req, { read, queries, nq, metric, params, limit, offset });
   const parts = await ctx.shards.askAll<SearchHit[][]>(meta, { t: 'search', read, queries, nq, topk: limit + offset, metric, params });
   return Array.from({ length: nq }, (_, q) => sortHits(metric, parts.flatMap((p) => p[q])).slice(offset, offset + limit));
 }

@@ -1,10 +1,11 @@
 import * as ddl from './ddl.ts';
 import * as data from './data.ts';
 import { queryPage } from './query-iterator.ts';
+import { searchPage } from './search-iterator.ts';
 import type { RouterContext } from './router-context.ts';
 import type {
   CollectionDescription, CollectionStats, CreateCollectionRequest, FilterParams, PrimaryKeyInput, IndexDescription, IndexParamInput, LoadState,
-  QueryIteratorRequest, QueryPage, QueryRequest, ReadOptions, Row, SearchHit, SearchRequest, ShoalService, WriteResult,
+  QueryIteratorRequest, QueryPage, QueryRequest, ReadOptions, Row, SearchHit, SearchIteratorRequest, SearchPage, SearchRequest, ShoalService, WriteResult,
 } from './service.ts';
 
 /**
@@ -50,4 +51,5 @@ export class Router implements ShoalService {
   query(req: QueryRequest): Promise<Row[]> { return data.query(this.ctx, req); }
   queryIterator(req: QueryIteratorRequest): Promise<QueryPage> { return queryPage(this.ctx, req); }
   search(req: SearchRequest): Promise<SearchHit[][]> { return data.search(this.ctx, req); }
+  searchIterator(req: SearchIteratorRequest): Promise<SearchPage> { return searchPage(this.ctx, req); }
 }

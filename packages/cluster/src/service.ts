@@ -13,7 +13,7 @@
  * base64 string (what Milvus's REST API accepts), in results a `Uint8Array`. VarChar is `string`,
  * JSON any JSON value, Bool `boolean`.
  */
-import type { CollectionSchema, FieldInput, PrimaryKey, SegmentMemory } from '@shoal/shard';
+import type { CollectionSchema, FieldInput, PrimaryKey, ScalarIndexType, SegmentMemory } from '@shoal/shard';
 import type { MetricType, IndexType } from '@shoal/ann';
 
 /** Milvus consistency levels (DESIGN.md, "Timestamps and consistency"). */
@@ -34,7 +34,8 @@ export interface IndexParamInput {
   indexName?: string;
   /** Default: COSINE for a FloatVector field, HAMMING for a BinaryVector field (as Milvus). */
   metricType?: MetricType;
-  indexType?: IndexType | 'AUTOINDEX';
+  /** A vector index type, or a scalar index type for a scalar field (AUTOINDEX: HNSW / BIN_IVF_FLAT / INVERTED). */
+  indexType?: IndexType | ScalarIndexType | 'AUTOINDEX';
   /** Build parameters, e.g. `{ M: 16, efConstruction: 200 }`. */
   params?: Record<string, unknown>;
 }
@@ -61,8 +62,9 @@ export type LoadState = 'LoadStateNotExist' | 'LoadStateNotLoad' | 'LoadStateLoa
 export interface IndexDescription {
   indexName: string;
   fieldName: string;
-  indexType: IndexType;
-  metricType: MetricType;
+  indexType: IndexType | ScalarIndexType;
+  /** The vector index's metric; '' for a scalar index (as Milvus). */
+  metricType: MetricType | '';
   params: Record<string, unknown>;
   /** 'Finished' | 'InProgress' | 'Failed' | 'None' (Milvus `IndexState` names). */
   indexState: 'Finished' | 'InProgress' | 'Failed' | 'None';

@@ -1,8 +1,8 @@
 import { deferReply } from '@shoal/actors';
 import type { Actor, ActorContext } from '@shoal/actors';
 import type { IndexBuilder, IndexSearchParams, IndexSpec, MetricType } from '@shoal/ann';
-import { compileFilter, openShard, outputRow, vectorField } from '@shoal/shard';
-import type { ColumnBatch, CollectionSchema, ObjectStore, PrimaryKey, ReadScope, RowRef, SegmentMemory, Shard } from '@shoal/shard';
+import { compileFilter, groupingField, openShard, outputRow, vectorField } from '@shoal/shard';
+import type { ColumnBatch, CollectionSchema, GroupValue, ObjectStore, PrimaryKey, ReadScope, RowHit, RowRef, SegmentMemory, Shard } from '@shoal/shard';
 import { COORD_PATH } from './coordinator.ts';
 import type { Row, SearchHit } from './service.ts';
 
@@ -40,6 +40,7 @@ export type ShardMsg =
   | { t: 'deleteWhere'; filter: string; filterParams?: Record<string, unknown>; partitions?: number[] } // [{ ts, count }]
   | { t: 'dropPartition'; partitionId: number } // [{ ts }]
   | { t: 'search'; read: ReadParams; queries: Float32Array | Uint8Array; nq: number; topk: number; metric: MetricType; params: IndexSearchParams } // [SearchHit[][]]
+  | { t: 'searchGrouped'; read: ReadParams; queries: Float32Array | Uint8Array; nq: number; topk: number; metric: MetricType; params: IndexSearchParams; groupingField: string; groupSize: number; only?: GroupValue[] } // [GroupedPart<SearchHit>[]]
   | { t: 'query'; read: ReadParams; offset: number; limit?: number } // [Row[]]
   | { t: 'queryAfter'; read: ReadParams; after?: PrimaryKey; limit: number } // [Row[]], ascending primary keys
   | { t: 'count'; read: ReadParams } // [number]
@@ -135,6 +136,13 @@ export class ShardActor implements Actor<ShardMsg> {
         return deferReply(this.read(msg.read, (scope) => shard.search({
           ...scope, vectorField: vectorField(this.o.schema), queries: msg.queries, nq: msg.nq, topk: msg.topk, metric: msg.metric, params: msg.params,
         }).map((hits) => hits.map((h): SearchHit => ({ id: shard.primaryKeyOf(h), distance: h.score, fields: this.row(h, msg.read.outputFields) })))));
+      case 'searchGrouped': {
+        const groupBy = { field: groupingField(this.o.schema, msg.groupingField), groupSize: msg.groupSize, only: msg.only && new Set(msg.only) };
+        const hit = (h: RowHit): SearchHit => ({ id: shard.primaryKeyOf(h), distance: h.score, fields: this.row(h, msg.read.outputFields) });
+        return deferReply(this.read(msg.read, (scope) => shard.searchGrouped({
+          ...scope, vectorField: vectorField(this.o.schema), queries: msg.queries, nq: msg.nq, topk: msg.topk, metric: msg.metric, params: msg.params,
+        }, groupBy).map((part) => ({ cutoff: part.cutoff, groups: part.groups.map((g) => g.map(hit)) }))));
+      }
       case 'query':
         return deferReply(this.read(msg.read, (scope) => shard.query(scope, msg.offset, msg.limit).map((ref) => this.row(ref, msg.read.outputFields))));
       case 'queryAfter':

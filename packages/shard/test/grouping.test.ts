@@ -156,7 +156,8 @@ describe('grouping search in a shard', () => {
 });
 
 describe('mergeGroupedParts', () => {
-  const keys = { score: (h: { s: number }) => h.s, group: (h: { g: string }) => h.g, compare: (a: { s: number; id: number }, b: { s: number; id: number }) => a.s - b.s || a.id - b.id };
+  type H = { g: string; s: number; id: number };
+  const keys = { score: (h: H) => h.s, group: (h: H) => h.g, compare: (a: H, b: H) => a.s - b.s || a.id - b.id };
 
   it('keeps the best groupSize hits per group and the best limit groups, and names a group a unit may hold more of', () => {
     const a = { groups: [[{ g: 'x', s: 1, id: 1 }, { g: 'x', s: 5, id: 2 }], [{ g: 'y', s: 2, id: 3 }]], cutoff: 3 };
