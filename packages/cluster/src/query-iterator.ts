@@ -16,7 +16,7 @@
  * comes, must keep rows deleted after the oldest snapshot still in use, or reject such cursors.
  */
 import { invalidParameter } from '@shoal/actors';
-import { primaryField } from '@shoal/shard';
+import { comparePrimaryKeys, primaryField } from '@shoal/shard';
 import type { PrimaryKey } from '@shoal/shard';
 import type { CollectionMeta } from './catalog.ts';
 import { MAX_TOPK, readParams } from './data.ts';
@@ -109,7 +109,7 @@ export async function queryPage(ctx: RouterContext, req: QueryIteratorRequest): 
   const n = Math.min(batch, state.left ?? batch);
   const parts = await ctx.shards.askAll<Row[]>(meta, { t: 'queryAfter', read, after: state.lastPk, limit: n });
   const pkName = primaryField(meta.schema).name;
-  const byPk = (a: Row, b: Row) => { const x = a[pkName] as PrimaryKey; const y = b[pkName] as PrimaryKey; return x < y ? -1 : x > y ? 1 : 0; };
+  const byPk = (a: Row, b: Row) => comparePrimaryKeys(a[pkName] as PrimaryKey, b[pkName] as PrimaryKey);
   const rows = (parts.length === 1 ? parts[0] : parts.flat().sort(byPk)).slice(0, n);
   const left = state.left === undefined ? undefined : state.left - rows.length;
   if (rows.length < n || left === 0) return { rows };

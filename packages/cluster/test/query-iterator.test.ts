@@ -87,6 +87,18 @@ describe('query iterator (cluster)', () => {
     await node.close();
   });
 
+  it('orders VarChar keys by code point (UTF-8 byte order, as Milvus), in sealed and growing segments', async () => {
+    const { node } = await testNode(undefined, { segmentMaxRows: 3 });
+    const s = node.service;
+    await s.createCollection({ collectionName: 'u', fields, shardsNum: 2, indexParams: [{ fieldName: 'v', metricType: 'L2', indexType: 'FLAT' }], consistencyLevel: 'Strong' });
+    const keys = ['\u{1F600}', '\uE000', 'a', 'b\u{10000}', 'b\uFFFF', 'B', '', 'zz', '\u00E9'];
+    await s.insert('u', keys.map((pk, i) => ({ pk, v: vecs[i], n: i })));
+    const got = (await drain(() => s, { collectionName: 'u', batchSize: 2 })).flat().map((r) => r.pk);
+    expect(got).toEqual(['', 'B', 'a', 'zz', '\u00E9', '\uE000', 'b\uFFFF', 'b\u{10000}', '\u{1F600}'].sort((x, y) => (Buffer.compare(Buffer.from(x), Buffer.from(y)))));
+    expect(got).toEqual(['', 'B', 'a', 'b\uFFFF', 'b\u{10000}', 'zz', '\u00E9', '\uE000', '\u{1F600}']);
+    await node.close();
+  });
+
   it('cursors round-trip and reject anything else', () => {
     const c = { collectionId: 7, snapshotTs: (1n << 62n) + 3n, lastPk: -(1n << 63n), left: 5 };
     expect(decodeCursor(encodeCursor(c))).toEqual(c);

@@ -15,6 +15,7 @@ export type { GroupBy, GroupedRowHit } from './read/grouping.ts';
 export { mergeGroupedParts, applyRefinement } from './read/group-merge.ts';
 export type { GroupValue, GroupedPart, GroupHitKeys, MergedGroups } from './read/group-merge.ts';
 export type { RowRef } from './read/query.ts';
+export { comparePrimaryKeys } from './read/query.ts';
 export type { ReadScope } from './read/snapshot.ts';
 export { Shard, DEFAULT_SEGMENT_MAX_BYTES, DEFAULT_SEGMENT_MAX_ROWS } from './shard/shard.ts';
 export type { ShardOptions } from './shard/shard.ts';
