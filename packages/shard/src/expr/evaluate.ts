@@ -14,7 +14,7 @@ import type { Column } from '../schema/types.ts';
 import type { IndexPredicate, ScalarIndex } from '../scalar-index/types.ts';
 import type { BoundCompare, BoundExpr, BoundIn, BoundLike, BoundRange, FilterFieldType } from './bound.ts';
 import {
-  compareInt64, compareNumbers, compareStrings, memberInt64, memberNumbers, memberStrings,
+  compareInt64, compareNumbers, compareStrings, MEMBER_TABLE_SPAN, memberInt64, memberNumbers, memberStrings, memberTable,
   type KernelOp, type NumberColumn,
 } from './kernels.ts';
 import { planLike } from './like.ts';
@@ -112,7 +112,13 @@ function memberColumn(e: BoundIn, ctx: EvalContext): Bitset {
   switch (e.dataType) {
     case 'Int64': memberInt64(col as BigInt64Array, n, e.values, out); break;
     case 'VarChar': memberStrings(col as string[], n, new Set(e.values), out); break;
-    case 'Bool': memberNumbers(col as Uint8Array, n, Float64Array.from(e.values, (b) => (b ? 1 : 0)), out); break;
+    case 'Bool': memberTable(col as Uint8Array, n, e.values.map((b) => (b ? 1 : 0)), out); break;
+    case 'Int8': case 'Int16': case 'Int32': {
+      const v = e.values;
+      if (v[v.length - 1] - v[0] < MEMBER_TABLE_SPAN) memberTable(col as Int32Array, n, v, out);
+      else memberNumbers(col as NumberColumn, n, Float64Array.from(v), out);
+      break;
+    }
     default: memberNumbers(col as NumberColumn, n, Float64Array.from(e.values), out); break;
   }
   return out;

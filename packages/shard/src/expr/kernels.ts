@@ -52,6 +52,10 @@ function int64Halves(col: BigInt64Array, n: number): Int32Array {
  */
 export function compareInt64(col: BigInt64Array, n: number, op: KernelOp, v: bigint, out: Bitset): void {
   const h = int64Halves(col, n);
+  if (v <= MAX_SAFE && v >= -MAX_SAFE) {
+    compareInt64AsDouble(h, n, op, Number(v), out);
+    return;
+  }
   const [vhi, vlo] = halvesOf(v);
   const words = out.words;
   for (let w = 0, i = 0; i < n; w++) {
@@ -75,6 +79,30 @@ export function compareInt64(col: BigInt64Array, n: number, op: KernelOp, v: big
         const hi = h[2 * i + HI];
         if (hi > vhi || (hi === vhi && h[2 * i + LO] >>> 0 >= vlo)) bits |= 1 << b;
       } break;
+    }
+    words[w] = bits;
+  }
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const TWO32 = 2 ** 32;
+
+/**
+ * `compareInt64` for a literal `v` with |v| < 2^53: each value is read as the double nearest to it
+ * (`hi · 2^32 + lo`, one rounding). Rounding is monotonic and leaves integers below 2^53 exact, so
+ * the double compares with `v` exactly as the int64 does.
+ */
+function compareInt64AsDouble(h: Int32Array, n: number, op: KernelOp, v: number, out: Bitset): void {
+  const words = out.words;
+  for (let w = 0, i = 0; i < n; w++) {
+    const end = i + 32 < n ? i + 32 : n;
+    let bits = 0;
+    switch (op) {
+      case 'eq': for (let b = 0; i < end; i++, b++) if (h[2 * i + HI] * TWO32 + (h[2 * i + LO] >>> 0) === v) bits |= 1 << b; break;
+      case 'lt': for (let b = 0; i < end; i++, b++) if (h[2 * i + HI] * TWO32 + (h[2 * i + LO] >>> 0) < v) bits |= 1 << b; break;
+      case 'le': for (let b = 0; i < end; i++, b++) if (h[2 * i + HI] * TWO32 + (h[2 * i + LO] >>> 0) <= v) bits |= 1 << b; break;
+      case 'gt': for (let b = 0; i < end; i++, b++) if (h[2 * i + HI] * TWO32 + (h[2 * i + LO] >>> 0) > v) bits |= 1 << b; break;
+      case 'ge': for (let b = 0; i < end; i++, b++) if (h[2 * i + HI] * TWO32 + (h[2 * i + LO] >>> 0) >= v) bits |= 1 << b; break;
     }
     words[w] = bits;
   }
@@ -117,6 +145,31 @@ export function memberNumbers(col: NumberColumn, n: number, sorted: Float64Array
         else if (y > x) hi = mid - 1;
         else { if (y === x) bits |= 1 << b; break; }
       }
+    }
+    words[w] = bits;
+  }
+}
+
+/** Widest span of values (max − min + 1) for which {@link memberTable} builds a lookup table. */
+export const MEMBER_TABLE_SPAN = 1 << 16;
+
+/**
+ * Sets `out` to `col[i] ∈ sorted` for the first `n` rows of an integer column (Bool, Int8/16/32)
+ * whose sought values (ascending integers) span at most {@link MEMBER_TABLE_SPAN}: one bounds
+ * check and one table load per row instead of a binary search.
+ */
+export function memberTable(col: Uint8Array | Int8Array | Int16Array | Int32Array, n: number, sorted: readonly number[], out: Bitset): void {
+  const min = sorted[0];
+  const span = sorted[sorted.length - 1] - min + 1;
+  const table = new Uint8Array(span);
+  for (const v of sorted) table[v - min] = 1;
+  const words = out.words;
+  for (let w = 0, i = 0; i < n; w++) {
+    const end = i + 32 < n ? i + 32 : n;
+    let bits = 0;
+    for (let b = 0; i < end; i++, b++) {
+      const d = col[i] - min;
+      if (d >= 0 && d < span && table[d] === 1) bits |= 1 << b;
     }
     words[w] = bits;
   }
