@@ -45,6 +45,7 @@ const create = {
       { fieldName: 'n', dataType: 'Int32', nullable: true },
       { fieldName: 'd', dataType: 'Int64', nullable: true, defaultValue: 7 },
       { fieldName: 'k', dataType: 'VarChar', elementTypeParams: { max_length: 4 }, defaultValue: 'kk' },
+      { fieldName: 'f', dataType: 'Float', defaultValue: 0.1 },
     ],
   },
   indexParams: [{ fieldName: 'v', metricType: 'L2', indexType: 'FLAT' }],
@@ -59,9 +60,9 @@ const rowsText = `[
 ]`;
 
 const expected = [
-  { id: 1, v: [1, 0], tags: [1, BIG], names: ['ab', 'cd'], n: 5, d: 8, k: 'kx', color: 'red', size: 12345678901234567890n },
-  { id: 2, v: [2, 0], tags: [], names: null, n: null, d: 7, k: 'kk', color: 'blue', extra: { a: [1, null] } },
-  { id: 3, v: [3, 0], tags: [3], names: null, n: null, d: 7, k: 'kk' },
+  { id: 1, v: [1, 0], tags: [1, BIG], names: ['ab', 'cd'], n: 5, d: 8, k: 'kx', f: Math.fround(0.1), color: 'red', size: 12345678901234567890n },
+  { id: 2, v: [2, 0], tags: [], names: null, n: null, d: 7, k: 'kk', f: Math.fround(0.1), color: 'blue', extra: { a: [1, null] } },
+  { id: 3, v: [3, 0], tags: [3], names: null, n: null, d: 7, k: 'kk', f: Math.fround(0.1) },
 ];
 
 async function queryAll(outputFields: string[], headers: Record<string, string> = {}): Promise<Record<string, unknown>[]> {
@@ -82,6 +83,7 @@ describe('REST v2 Array, nullable, default and dynamic fields', () => {
     expect(f.d).toMatchObject({ nullable: true, defaultValue: { Data: { LongData: 7 } } });
     expect(f.k).toMatchObject({ nullable: false, defaultValue: { Data: { StringData: 'kk' } } });
     expect(f.n).not.toHaveProperty('defaultValue');
+    expect(f.f).toMatchObject({ defaultValue: { Data: { FloatData: 0.1 } } });
   });
 
   it('inserts and returns nulls, defaults, arrays and dynamic keys; then the same after sealing', async () => {
@@ -112,7 +114,7 @@ describe('REST v2 Array, nullable, default and dynamic fields', () => {
     await node.close();
     await start();
     const all = await queryAll(['*']);
-    expect(all).toEqual([...expected, { id: 4, v: [4, 0], tags: [4], names: null, n: null, d: 7, k: 'kk', who: 'four' }]);
+    expect(all).toEqual([...expected, { id: 4, v: [4, 0], tags: [4], names: null, n: null, d: 7, k: 'kk', f: Math.fround(0.1), who: 'four' }]);
     await post(app, '/entities/insert', { collectionName: 'sd', data: [{ id: 5, v: [5, 0], tags: [] }] });
     expect((await queryAll(['d', 'k'])).at(-1)).toEqual({ id: 5, d: 7, k: 'kk' });
     await post(app, '/entities/delete', { collectionName: 'sd', filter: 'id in [4, 5]' });

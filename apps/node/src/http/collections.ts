@@ -9,6 +9,7 @@ import type { CollectionDescription } from '@shoal/cluster';
 import type { FieldSchema } from '@shoal/shard';
 import { ErrorCode, ShoalError, notSupported } from '@shoal/actors';
 import { readCreateCollection } from './collection-create.ts';
+import { float32Shortest } from './wire.ts';
 import { ok, type RouteTable } from './route.ts';
 
 /** Milvus's `schemapb.ValueField` oneof member of each type's default value (its Go JSON form). */
@@ -19,7 +20,8 @@ const DEFAULT_VALUE_KEY: Partial<Record<FieldSchema['dataType'], string>> = {
 
 /**
  * One field as Milvus's `printFieldDetail` (REST v2 flavour) writes it: `nullable`; `defaultValue`
- * as Go's JSON of the `schemapb.ValueField` proto (`{"Data": {"LongData": 5}}`); `params` (the
+ * as Go's JSON of the `schemapb.ValueField` proto (`{"Data": {"LongData": 5}}`; a Float in its
+ * shortest float32 form, as Go writes a `float32`); `params` (the
  * type params: `dim`, `max_length`, `max_capacity`); `elementType` for Array fields.
  */
 function fieldDetail(f: FieldSchema): Record<string, unknown> {
@@ -34,7 +36,10 @@ function fieldDetail(f: FieldSchema): Record<string, unknown> {
     description: f.description ?? '',
     nullable: f.nullable ?? false,
   };
-  if (f.defaultValue !== undefined) out.defaultValue = { Data: { [DEFAULT_VALUE_KEY[f.dataType]!]: f.defaultValue } };
+  if (f.defaultValue !== undefined) {
+    const value = f.dataType === 'Float' ? float32Shortest(f.defaultValue as number) : f.defaultValue;
+    out.defaultValue = { Data: { [DEFAULT_VALUE_KEY[f.dataType]!]: value } };
+  }
   const params: { key: string; value: string }[] = [];
   if (f.dim !== undefined) params.push({ key: 'dim', value: String(f.dim) });
   if (f.maxLength !== undefined) params.push({ key: 'max_length', value: String(f.maxLength) });
