@@ -5,6 +5,8 @@
  */
 import { ShoalClientError, UNEXPECTED_CODE } from './errors.ts';
 import type { FilterTemplate, QueryIteratorParams } from './query-iterator.ts';
+import { searchPages } from './search-iterator.ts';
+import type { GroupingParams, SearchIteratorParams } from './search-iterator.ts';
 import { Transport, type TransportOptions } from './transport.ts';
 import type {
   CollectionStatistics,
@@ -91,10 +93,22 @@ export class ShoalClient {
   }
 
   /**
-   * Vector search. Returns one list of hits per query vector (best first), split from the flat
-   * REST answer by its `topks`.
+   * Pages through one query vector's hits in order of distance, with no cap on their number, in one
+   * snapshot taken by the first page: an async iterable of pages of at most `batchSize` hits (see
+   * `SearchIteratorParams`; pymilvus's `search_iterator`). Each page is one request carrying the
+   * previous page's cursor; any peer can serve it. Rejects with `ShoalClientError` as the other
+   * methods do (1100 for more than one query vector or a bad cursor).
    */
-  async search(params: SearchParams & FilterTemplate): Promise<SearchHit[][]> {
+  searchIterator(params: SearchIteratorParams): AsyncGenerator<SearchHit[], void, undefined> {
+    return searchPages((body) => this.transport.call(`${PREFIX}/entities/search`, body), params);
+  }
+
+  /**
+   * Vector search. Returns one list of hits per query vector (best first), split from the flat
+   * REST answer by its `topks`. A grouping search (`groupingField`) lists each query's hits group
+   * after group.
+   */
+  async search(params: SearchParams & FilterTemplate & GroupingParams): Promise<SearchHit[][]> {
     const answer = await this.transport.call(`${PREFIX}/entities/search`, params as unknown as Record<string, unknown>);
     const hits = answer.data as SearchHit[];
     const topks = answer.topks as number[] | undefined;

@@ -8,3 +8,4 @@ export { DEFAULT_TIMEOUT_MS, DOWN_COOLDOWN_MS } from './transport.ts';
 export { realPlatform, type ClientPlatform } from './node/platform.ts';
 export type * from './types.ts';
 export type * from './query-iterator.ts';
+export type * from './search-iterator.ts';
