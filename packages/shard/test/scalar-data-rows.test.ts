@@ -53,6 +53,7 @@ describe('schema: Array, nullable, defaultValue, dynamic field', () => {
     [{ name: 'a', dataType: 'Array', elementType: 'VarChar', maxCapacity: 2 }, /Array of VarChar needs max_length/],
     [{ name: 'a', dataType: 'Int8', maxCapacity: 2 }, /only to Array fields/],
     [{ name: 'w', dataType: 'FloatVector', dim: 2, nullable: true }, /vector fields cannot be nullable/],
+    [{ name: 'p', dataType: 'Int64', isPartitionKey: true, nullable: true }, /partition key cannot be nullable/],
     [{ name: 'j', dataType: 'JSON', defaultValue: {} }, /JSON field cannot have a default value/],
     [{ name: 'a', dataType: 'Array', elementType: 'Int8', maxCapacity: 2, defaultValue: [1] }, /Array field cannot have a default value/],
     [{ name: 'b', dataType: 'Int8', defaultValue: 300 }, /default value 300 does not fit the Int8 field; expected an integer in \[-128, 127\]/],

@@ -126,12 +126,13 @@ export function buildSchema(name: string, description: string, fields: FieldInpu
       field.dim = f.dim;
     }
     if (field.autoId && !field.isPrimaryKey) throw illegal(`${where}: autoId is only allowed on the primary key field`);
-    if (f.isPartitionKey) throw notSupported(`partition-key fields (${where})`);
     if (f.nullable === true) {
       if (field.isPrimaryKey) throw illegal(`${where}: the primary key cannot be nullable`);
       if (isVectorType(field.dataType)) throw illegal(`${where}: vector fields cannot be nullable`);
+      if (f.isPartitionKey) throw illegal(`${where}: the partition key cannot be nullable`);
       field.nullable = true;
     }
+    if (f.isPartitionKey) throw notSupported(`partition-key fields (${where})`);
     if (f.defaultValue !== undefined && f.defaultValue !== null) {
       if (field.isPrimaryKey) throw illegal(`${where}: the primary key cannot have a default value`);
       field.defaultValue = checkDefaultValue(field, f.defaultValue, (msg) => illegal(`${where}: ${msg}`));
