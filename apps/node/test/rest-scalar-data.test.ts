@@ -108,6 +108,20 @@ describe('REST v2 Array, nullable, default and dynamic fields', () => {
     }
   });
 
+  it('filters on dynamic keys, nulls and arrays read the stored data (growing and sealed)', async () => {
+    const ids = async (filter: string) => {
+      const r = await post(app, '/entities/query', { collectionName: 'sd', filter, outputFields: ['id'] });
+      expect(r.json.code, r.text).toBe(0);
+      return (r.json.data as { id: number }[]).map((x) => x.id).sort();
+    };
+    expect(await ids('color == "red"')).toEqual([1]);
+    expect(await ids('n is null')).toEqual([2, 3]);
+    expect(await ids('names is not null')).toEqual([1]);
+    expect(await ids('d == 7')).toEqual([2, 3]);
+    expect(await ids(`array_contains(tags, ${BIG})`)).toEqual([1]);
+    expect(await ids('exists extra')).toEqual([2]);
+  });
+
   it('keeps everything, default values included, across a restart of the node', async () => {
     await post(app, '/entities/insert', { collectionName: 'sd', data: [{ id: 4, v: [4, 0], tags: [4], who: 'four' }] }); // in the log only
     await app.close();
