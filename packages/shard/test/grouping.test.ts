@@ -14,6 +14,7 @@ const schema = buildSchema('grp', '', [
   { name: 'flag', dataType: 'Bool' },
   { name: 'big', dataType: 'Int64' },
   { name: 'x', dataType: 'Float' },
+  { name: 'ng', dataType: 'Int32', nullable: true },
   { name: 'v', dataType: 'FloatVector', dim: DIM },
 ], false);
 
@@ -23,7 +24,7 @@ function rng(seed: number): () => number {
   return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
-interface Data { ids: bigint[]; vectors: Float32Array[]; g: number[]; name: string[]; flag: boolean[]; big: bigint[] }
+interface Data { ids: bigint[]; vectors: Float32Array[]; g: number[]; name: string[]; flag: boolean[]; big: bigint[]; ng: (number | null)[] }
 
 /**
  * `n` rows with skewed group sizes (group j of 40 gets rows with probability ∝ 1/(j+1)), so that
@@ -31,7 +32,7 @@ interface Data { ids: bigint[]; vectors: Float32Array[]; g: number[]; name: stri
  */
 function makeData(n: number, seed: number): Data {
   const r = rng(seed);
-  const d: Data = { ids: [], vectors: [], g: [], name: [], flag: [], big: [] };
+  const d: Data = { ids: [], vectors: [], g: [], name: [], flag: [], big: [], ng: [] };
   const weights = Array.from({ length: 40 }, (_, j) => 1 / (j + 1));
   const total = weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < n; i++) {
@@ -44,6 +45,7 @@ function makeData(n: number, seed: number): Data {
     d.name.push(`n${j % 13}`);
     d.flag.push(j % 2 === 0);
     d.big.push(BigInt(j) * 10_000_000_000n);
+    d.ng.push(j % 4 === 1 ? null : j % 9);
   }
   return d;
 }
@@ -56,8 +58,9 @@ function batchOf(d: Data, from: number, to: number): ColumnBatch {
     columns: {
       id: BigInt64Array.from(d.ids.slice(from, to)), g: Int32Array.from(d.g.slice(from, to)), name: d.name.slice(from, to),
       flag: Uint8Array.from(d.flag.slice(from, to), (b) => (b ? 1 : 0)), big: BigInt64Array.from(d.big.slice(from, to)),
-      x: Float32Array.from({ length: to - from }, () => 0.5), v,
+      x: Float32Array.from({ length: to - from }, () => 0.5), ng: Int32Array.from(d.ng.slice(from, to), (x) => x ?? 0), v,
     },
+    valid: { ng: Uint8Array.from(d.ng.slice(from, to), (x) => (x === null ? 0 : 1)) },
   };
 }
 
@@ -104,7 +107,7 @@ describe('grouping search in a shard', () => {
   const data = makeData(1000, 7);
   const queries = Array.from({ length: 12 }, (_, i) => data.vectors[(i * 83) % 1000].map((x, j) => x + ((i + j) % 3) * 0.01));
 
-  it('equals a brute-force grouping over FLAT segments, for Int32, VarChar, Bool and Int64 fields and several group sizes', async () => {
+  it('equals a brute-force grouping over FLAT segments, for Int32, VarChar, Bool, Int64 and nullable fields and several group sizes', async () => {
     const shard = await shardOf(data, null);
     for (const q of queries) {
       expect(grouped(shard, q, 'g', 5, 3)).toEqual(bruteForce(data, q, 'g', 5, 3));
@@ -112,7 +115,9 @@ describe('grouping search in a shard', () => {
       expect(grouped(shard, q, 'name', 4, 6)).toEqual(bruteForce(data, q, 'name', 4, 6));
       expect(grouped(shard, q, 'flag', 5, 4)).toEqual(bruteForce(data, q, 'flag', 5, 4));
       expect(grouped(shard, q, 'big', 3, 8)).toEqual(bruteForce(data, q, 'big', 3, 8));
+      expect(grouped(shard, q, 'ng', 6, 4)).toEqual(bruteForce(data, q, 'ng', 6, 4)); // nulls are one group
     }
+    expect(queries.every((q) => grouped(shard, q, 'ng', 6, 4).some(([v]) => v === null))).toBe(true);
     await shard.close();
   });
 
