@@ -9,6 +9,7 @@ import { Bitset } from '@shoal/ann';
 import type { ArithOp } from './ast.ts';
 import type { BoundCompareValues, CompareOp, ValueExpr } from './bound.ts';
 import type { EvalContext } from './eval-context.ts';
+import { columnValues, compareColumns } from './arith-columns.ts';
 import { pathReader } from './json-value.ts';
 import { arithValues } from './operands.ts';
 import { compareCodePoints } from './order.ts';
@@ -51,10 +52,29 @@ export function orderValues(a: unknown, b: unknown): number | undefined {
  */
 export function evaluateCompareValues(e: BoundCompareValues, ctx: EvalContext): Tri {
   const fields = new Set<string>();
+  const n = ctx.n;
+  const out = new Bitset(n);
+  const lc = columnValues(e.left, ctx, fields);
+  const rc = lc && columnValues(e.right, ctx, fields);
+  if (lc !== undefined && rc !== undefined) {
+    compareColumns(e.op, lc.data, rc.data, n, out);
+  } else {
+    fields.clear();
+    compareRows(e, ctx, fields, out);
+  }
+  let valid: Bitset | null = null;
+  for (const f of fields) {
+    const v = ctx.valid(f);
+    if (v !== null) valid = valid === null ? v.clone() : valid.and(v);
+  }
+  return masked(out, valid);
+}
+
+/** Sets `out` to the rows where `e` holds, reading row by row. */
+function compareRows(e: BoundCompareValues, ctx: EvalContext, fields: Set<string>, out: Bitset): void {
   const left = compile(e.left, ctx, fields);
   const right = compile(e.right, ctx, fields);
   const n = ctx.n;
-  const out = new Bitset(n);
   const words = out.words;
   const op = e.op;
   for (let w = 0, i = 0; i < n; w++) {
@@ -68,12 +88,6 @@ export function evaluateCompareValues(e: BoundCompareValues, ctx: EvalContext): 
     }
     words[w] = bits;
   }
-  let valid: Bitset | null = null;
-  for (const f of fields) {
-    const v = ctx.valid(f);
-    if (v !== null) valid = valid === null ? v.clone() : valid.and(v);
-  }
-  return masked(out, valid);
 }
 
 /** Compiles a value expression into a row reader, noting the fields it reads (for their nulls). */
