@@ -69,6 +69,17 @@ describe('evaluateFilter', () => {
     expect(select('id not in [9007199254740993, 0]')).toEqual([0, 2, 3, 4]);
   });
 
+  it('compares Int64 values beyond 2^53 exactly with literals just below 2^53 (read as doubles)', () => {
+    // ids: 2^53, 2^53 + 1, −2^63, 2^63 − 1, −1, 0; 9007199254740991 = 2^53 − 1.
+    expect(select('id > 9007199254740991')).toEqual([0, 1, 3]);
+    expect(select('id >= 9007199254740991')).toEqual([0, 1, 3]);
+    expect(select('id == 9007199254740991')).toEqual([]);
+    expect(select('id <= 9007199254740991')).toEqual([2, 4, 5]);
+    expect(select('id < -9007199254740991')).toEqual([2]);
+    expect(select('id >= -1')).toEqual([0, 1, 3, 4, 5]);
+    expect(select('id == -1')).toEqual([4]);
+  });
+
   it('gets out-of-range literals right for small integer fields', () => {
     expect(select('i8 < 1000')).toEqual([0, 1, 2, 3, 4, 5]);
     expect(select('i8 > -1000')).toEqual([0, 1, 2, 3, 4, 5]);
