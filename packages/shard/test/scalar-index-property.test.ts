@@ -1,6 +1,6 @@
 /**
  * Property test: over random columns (duplicates, Int64 beyond 2^53, NaN, nulls) every scalar
- * index type that may index the field answers random compare / in / range predicates exactly as
+ * index type that may index the field answers random compare / in / range / prefix predicates exactly as
  * the column scan does (minus the null rows, which never match an index lookup), and
  * `evaluateFilter` gives the same bitset with the indexes plugged into its `ColumnSource` as
  * without.
@@ -52,7 +52,8 @@ function boundOf(f: string, t: T, pred: IndexPredicate): BoundExpr {
   switch (pred.kind) {
     case 'compare': return cmp(pred.op, pred.value);
     case 'in': return { kind: 'in', field: f, dataType: t, values: pred.values } as BoundExpr;
-    case 'range': return { kind: 'and', children: [cmp(pred.lowerInclusive ? '>=' : '>', pred.lower), cmp(pred.upperInclusive ? '<=' : '<', pred.upper)] };
+    case 'range': return { kind: 'range', field: f, dataType: t, lower: pred.lower, lowerInclusive: pred.lowerInclusive, upper: pred.upper, upperInclusive: pred.upperInclusive } as BoundExpr;
+    case 'prefix': return { kind: 'like', field: f, pattern: `${pred.prefix}%` };
     default: throw new Error('not generated');
   }
 }
@@ -69,6 +70,10 @@ function predArb(t: T, data: ScalarValue[]): fc.Arbitrary<IndexPredicate> {
       const [lower, upper] = sortValues(t, [a, b]).length === 2 ? sortValues(t, [a, b]) : [a, b];
       return { kind: 'range', lower, lowerInclusive: li, upper, upperInclusive: ui } as IndexPredicate;
     }));
+  }
+  if (t === 'VarChar') {
+    preds.push(fc.oneof(...(data.length > 0 ? [fc.constantFrom(...(data as string[]))] : []), valueArb(t) as fc.Arbitrary<string>)
+      .chain((v) => fc.nat({ max: (v as string).length }).map((k) => ({ kind: 'prefix', prefix: (v as string).slice(0, k) }) as IndexPredicate)));
   }
   return fc.oneof(...preds);
 }

@@ -1,6 +1,6 @@
 /**
  * Segment statistics and pruning: min/max ignore nulls and NaNs; `segmentMayMatch` never prunes a
- * segment with a passing row (property test against the evaluator over null-free random data);
+ * segment with a passing row (property test against the evaluator over random data, nulls included);
  * it prunes what min/max rule out, through `not` too; `passingRows` skips a pruned sealed segment
  * without reading its columns.
  */
@@ -38,6 +38,15 @@ describe('segmentMayMatch', () => {
     expect(segmentMayMatch({ kind: 'in', field: 'x', dataType: 'Int32', values: [1, 2, 30] }, of)).toBe(false);
     expect(segmentMayMatch({ kind: 'in', field: 'x', dataType: 'Int32', values: [1, 12] }, of)).toBe(true);
   });
+  it('prunes ranges outside [min, max], and their negation when every value is inside', () => {
+    const range = (lower: number, lowerInclusive: boolean, upper: number, upperInclusive: boolean): BoundExpr =>
+      ({ kind: 'range', field: 'x', dataType: 'Int32', lower, lowerInclusive, upper, upperInclusive });
+    expect(segmentMayMatch(range(20, false, 30, true), of)).toBe(false);
+    expect(segmentMayMatch(range(20, true, 30, true), of)).toBe(true);
+    expect(segmentMayMatch(range(0, true, 10, false), of)).toBe(false);
+    expect(segmentMayMatch({ kind: 'not', child: range(10, true, 20, true) }, of)).toBe(false);
+    expect(segmentMayMatch({ kind: 'not', child: range(10, false, 20, true) }, of)).toBe(true);
+  });
   it('reasons through not/and/or', () => {
     expect(segmentMayMatch({ kind: 'not', child: cmp('>=', 10) }, of)).toBe(false);
     expect(segmentMayMatch({ kind: 'not', child: cmp('>', 10) }, of)).toBe(true);
@@ -62,16 +71,20 @@ describe('segmentMayMatch', () => {
       fc.tuple(fc.constantFrom(...OPS), fc.integer({ min: -5, max: 25 })).map(([op, v]) => cmp(op, v)),
       fc.uniqueArray(fc.integer({ min: -5, max: 25 }), { minLength: 1, maxLength: 4 }).map((vs): BoundExpr => ({ kind: 'in', field: 'x', dataType: 'Int32', values: vs.sort((a, b) => a - b) })),
       fc.boolean().map((value): BoundExpr => ({ kind: 'const', value })),
+      fc.tuple(fc.integer({ min: -5, max: 25 }), fc.integer({ min: 0, max: 10 }), fc.boolean(), fc.boolean())
+        .map(([lower, w, li, ui]): BoundExpr => ({ kind: 'range', field: 'x', dataType: 'Int32', lower, lowerInclusive: li, upper: lower + w, upperInclusive: ui })),
       tie('e').map((child): BoundExpr => ({ kind: 'not', child })),
       fc.tuple(fc.constantFrom('and' as const, 'or' as const), fc.array(tie('e'), { minLength: 2, maxLength: 3 })).map(([kind, children]): BoundExpr => ({ kind, children })),
     ),
   })).e;
 
   it('never prunes a segment that has a passing row (property)', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 20 }), exprArb, (values, expr) => {
-      const col = Int32Array.from(values);
-      const passing = evaluateFilter(expr, { numRows: col.length, column: () => col }).count();
-      const stats = computeStats(col, undefined, col.length, false);
+    const rowArb = fc.record({ value: fc.integer({ min: 0, max: 20 }), isNull: fc.boolean() });
+    fc.assert(fc.property(fc.array(rowArb, { minLength: 1, maxLength: 20 }), fc.boolean(), exprArb, (rows, nullable, expr) => {
+      const col = Int32Array.from(rows, (r) => (nullable && r.isNull ? 0 : r.value)); // a null holds 0
+      const valid = nullable ? Uint8Array.from(rows, (r) => (r.isNull ? 0 : 1)) : undefined;
+      const passing = evaluateFilter(expr, { numRows: col.length, column: () => col, valid: () => valid }).count();
+      const stats = computeStats(col, valid, col.length, false);
       if (passing > 0) expect(segmentMayMatch(expr, () => stats)).toBe(true);
     }), { numRuns: 500 });
   });

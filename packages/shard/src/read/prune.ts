@@ -7,9 +7,9 @@
  * It reasons with two questions per node — can it be true for some row, can it be false for some
  * row — so that `not` is exact: `not e` can be true iff `e` can be false. Any doubt answers "yes"
  * (a field without statistics, nulls or NaNs for "can be false", values of an unexpected type,
- * and every node kind other than const/compare/in/and/or/not), so pruning never drops a match.
+ * and every node kind other than const/compare/in/range/and/or/not), so pruning never drops a match.
  */
-import type { BoundCompare, BoundExpr, BoundIn } from '../expr/bound.ts';
+import type { BoundCompare, BoundExpr, BoundIn, BoundRange } from '../expr/bound.ts';
 import { compareCodePoints } from '../expr/order.ts';
 import type { FieldStats } from '../segment/stats.ts';
 
@@ -33,6 +33,7 @@ function canBe(e: BoundExpr, want: boolean, statsOf: StatsOf): boolean {
     case 'or': return want ? e.children.some((c) => canBe(c, true, statsOf)) : e.children.every((c) => canBe(c, false, statsOf));
     case 'compare': return compareCanBe(e, want, statsOf(e.field));
     case 'in': return inCanBe(e, want, statsOf(e.field));
+    case 'range': return rangeCanBe(e, want, statsOf(e.field));
     default: return true;
   }
 }
@@ -82,4 +83,22 @@ function inCanBe(e: BoundIn, want: boolean, s: FieldStats | undefined): boolean 
     const hi = cmp(s.max, v);
     return lo === undefined || hi === undefined || (lo <= 0 && hi >= 0);
   });
+}
+
+function rangeCanBe(e: BoundRange, want: boolean, s: FieldStats | undefined): boolean {
+  if (!s) return true;
+  if (s.min === undefined) return !want;
+  const maxVsLower = cmp(s.max, e.lower);
+  const minVsUpper = cmp(s.min, e.upper);
+  const minVsLower = cmp(s.min, e.lower);
+  const maxVsUpper = cmp(s.max, e.upper);
+  if (maxVsLower === undefined || minVsUpper === undefined || minVsLower === undefined || maxVsUpper === undefined) return true;
+  if (want) {
+    // Some value in [min, max] may lie inside the range unless the two intervals are disjoint.
+    return (e.lowerInclusive ? maxVsLower >= 0 : maxVsLower > 0) && (e.upperInclusive ? minVsUpper <= 0 : minVsUpper < 0);
+  }
+  if (s.nullCount > 0 || s.nanCount > 0) return true;
+  // Every value passes only when [min, max] lies inside the range.
+  const allInside = (e.lowerInclusive ? minVsLower >= 0 : minVsLower > 0) && (e.upperInclusive ? maxVsUpper <= 0 : maxVsUpper < 0);
+  return !allInside;
 }
