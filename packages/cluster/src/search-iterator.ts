@@ -4,11 +4,19 @@
  * ONE MVCC snapshot.
  *
  * As pymilvus's SearchIterator does over gRPC, each page after the first is a range search that
- * starts at the previous page's last distance `d`: `range_filter = d` (inclusive near bound) with
- * the caller's `radius` (or the widest finite one) as the far bound, and the primary keys already
- * returned AT distance `d` excluded by `pk not in [...]` and'ed to the filter. Hits nearer than `d`
- * were returned by earlier pages; hits at `d` are returned once (the excluded keys accumulate while
- * pages end on the same distance). Pages are ordered by (distance, primary key) as `sortHits`.
+ * starts at the previous page's last distance `d`: `range_filter` just before `d` (inclusive near
+ * bound) with the caller's `radius` (or the widest finite one) as the far bound, and the primary
+ * keys already returned near `d` excluded by `pk not in [...]` and'ed to the filter. Hits nearer
+ * than the near bound were returned by earlier pages; hits at `d` are returned once (the excluded
+ * keys accumulate while pages end on the same distance). Pages are ordered by (distance, primary
+ * key) as `sortHits`.
+ *
+ * "Just before" and "near" allow for a row's score differing in its last bits between two search
+ * paths of one segment (an index's graph search and its exact scan of few passing rows compute in
+ * different float32 orders; the exclusion filter can switch a page from one to the other): the near
+ * bound is `d` loosened by {@link SCORE_TOLERANCE} (relative, at least that much absolute), and the
+ * keys excluded are those returned with a score within twice that of `d`, so such a row is neither
+ * returned twice nor skipped.
  *
  * The first page takes a fresh TSO timestamp as the snapshot; every page reads exactly at it
  * (shards wait until it is serviceable), so rows written during the iteration are never seen and
@@ -29,6 +37,9 @@ import type { RouterContext } from './router-context.ts';
 import { DEFAULT_ITERATOR_BATCH } from './service.ts';
 import type { SearchIteratorRequest, SearchPage } from './service.ts';
 
+/** Relative tolerance between two scores of one row computed by different search paths (see the module comment). */
+export const SCORE_TOLERANCE = 1e-5;
+
 /** What a search iterator cursor carries (version 1). */
 interface CursorState {
   /** Collection id: a cursor is only valid for the collection (incarnation) it was made for. */
@@ -37,13 +48,13 @@ interface CursorState {
   snapshotTs: bigint;
   /** The score of the last hit returned so far. */
   lastDistance: number;
-  /** Primary keys of the hits returned with score exactly `lastDistance`. */
-  seen: PrimaryKey[];
+  /** The hits returned so far with a score within twice the tolerance of `lastDistance`: primary key and score. */
+  seen: { pk: PrimaryKey; score: number }[];
   /** Hits left of the iteration's `limit`; undefined = no limit. */
   left?: number;
 }
 
-/** Cursor wire form: base64url of this JSON (`v` version, `c` collection id, `ts` decimal, `d` distance, `k` key kind, `pks` keys, `left`). */
+/** Cursor wire form: base64url of this JSON (`v` version, `c` collection id, `ts` decimal, `d` distance, `k` key kind, `pks` keys, `s` their scores, `left`). */
 interface CursorJson {
   v: 1;
   c: number;
@@ -51,12 +62,13 @@ interface CursorJson {
   d: number;
   k: 'i' | 's';
   pks: string[];
+  s: number[];
   left?: number;
 }
 
 /** Encodes a cursor as an opaque URL-safe string (see {@link CursorJson}). */
 export function encodeSearchCursor(c: CursorState): string {
-  const json: CursorJson = { v: 1, c: c.collectionId, ts: c.snapshotTs.toString(), d: c.lastDistance, k: typeof c.seen[0] === 'string' ? 's' : 'i', pks: c.seen.map(String) };
+  const json: CursorJson = { v: 1, c: c.collectionId, ts: c.snapshotTs.toString(), d: c.lastDistance, k: typeof c.seen[0].pk === 'string' ? 's' : 'i', pks: c.seen.map((e) => String(e.pk)), s: c.seen.map((e) => e.score) };
   if (c.left !== undefined) json.left = c.left;
   return Buffer.from(JSON.stringify(json), 'utf8').toString('base64url');
 }
@@ -81,8 +93,11 @@ export function decodeSearchCursor(text: unknown): CursorState {
   if (typeof json.d !== 'number' || !Number.isFinite(json.d)) throw bad('no distance');
   if ((json.k !== 'i' && json.k !== 's') || !Array.isArray(json.pks) || json.pks.length === 0 || json.pks.some((p) => typeof p !== 'string')) throw bad('no primary keys');
   if (json.k === 'i' && json.pks.some((p) => !/^-?\d{1,20}$/.test(p) || BigInt.asIntN(64, BigInt(p)) !== BigInt(p))) throw bad('bad Int64 primary key');
+  const scores = json.s;
+  if (!Array.isArray(scores) || scores.length !== json.pks.length || scores.some((x) => typeof x !== 'number' || !Number.isFinite(x))) throw bad('no scores');
   if (json.left !== undefined && (typeof json.left !== 'number' || !Number.isSafeInteger(json.left) || json.left < 1)) throw bad('bad hit budget');
-  const state: CursorState = { collectionId: json.c, snapshotTs: BigInt(json.ts), lastDistance: json.d, seen: json.k === 'i' ? json.pks.map((p) => BigInt(p)) : json.pks };
+  const seen = json.pks.map((p, i) => ({ pk: json.k === 'i' ? BigInt(p) : p, score: scores[i] }));
+  const state: CursorState = { collectionId: json.c, snapshotTs: BigInt(json.ts), lastDistance: json.d, seen };
   if (json.left !== undefined) state.left = json.left;
   return state;
 }
@@ -117,25 +132,38 @@ export async function searchPage(ctx: RouterContext, req: SearchIteratorRequest)
   const left = state.left === undefined ? undefined : state.left - hits.length;
   if (hits.length < n || left === 0) return { hits };
   const last = hits[hits.length - 1].distance;
-  const seen = hits.filter((h) => h.distance === last).map((h) => h.id);
-  if (state.lastDistance === last) seen.push(...state.seen!);
+  const sign = smallerIsBetter(metricOf(meta, req.searchParams?.metricType)) ? 1 : -1;
+  const near = (score: number) => sign * (last - score) <= 2 * Math.max(tolerance(last), tolerance(score));
+  const seen = (state.seen ?? []).filter((e) => near(e.score));
+  for (const h of hits) if (near(h.distance)) seen.push({ pk: h.id, score: h.distance });
   const next: CursorState = { collectionId: meta.id, snapshotTs: state.snapshotTs, lastDistance: last, seen };
   if (left !== undefined) next.left = left;
   return { hits, cursor: encodeSearchCursor(next) };
 }
 
+/** The absolute tolerance of scores near `d`: {@link SCORE_TOLERANCE} × max(1, |d|). */
+function tolerance(d: number): number {
+  return SCORE_TOLERANCE * Math.max(1, Math.abs(d));
+}
+
 /**
  * The filter and search parameters of a page: the request's own on the first page; after it, the
- * range window from the last distance on, and the keys seen at that distance excluded.
+ * range window from just before the last distance on (within the request's own window), and the
+ * keys seen near that distance excluded.
  */
 function pageWindow(meta: CollectionMeta, req: SearchIteratorRequest, state: Partial<CursorState>): { filter?: string; searchParams?: SearchIteratorRequest['searchParams'] } {
   if (state.lastDistance === undefined) return { filter: req.filter, searchParams: req.searchParams };
   const metric = metricOf(meta, req.searchParams?.metricType);
   const given = req.searchParams?.params ?? {};
-  const radius = given.radius ?? (smallerIsBetter(metric) ? Number.MAX_VALUE : -Number.MAX_VALUE);
-  const params = { ...given, radius, range_filter: state.lastDistance };
+  const distance = smallerIsBetter(metric);
+  const radius = given.radius ?? (distance ? Number.MAX_VALUE : -Number.MAX_VALUE);
+  const d = state.lastDistance;
+  const own = given.range_filter === undefined ? undefined : Number(given.range_filter);
+  const loose = distance ? d - tolerance(d) : d + tolerance(d);
+  const rangeFilter = own === undefined ? loose : distance ? Math.max(own, loose) : Math.min(own, loose);
+  const params = { ...given, radius, range_filter: rangeFilter };
   const pk = primaryField(meta.schema).name;
-  const keys = state.seen!.map((k) => (typeof k === 'string' ? JSON.stringify(k) : String(k))).join(', ');
+  const keys = state.seen!.map((e) => (typeof e.pk === 'string' ? JSON.stringify(e.pk) : String(e.pk))).join(', ');
   const user = typeof req.filter === 'string' && req.filter.trim() !== '' ? `(${req.filter}) and ` : '';
   return { filter: `${user}(${pk} not in [${keys}])`, searchParams: { ...req.searchParams, params } };
 }
@@ -150,6 +178,6 @@ function checkCursor(c: CursorState, meta: CollectionMeta, nowTs: bigint): Curso
   }
   if (c.snapshotTs > nowTs) throw invalidParameter(`search iterator cursor's snapshot timestamp ${c.snapshotTs} is newer than the cluster's time ${nowTs}; it was not made by this cluster`);
   const pkType = primaryField(meta.schema).dataType;
-  if ((typeof c.seen[0] === 'string') !== (pkType === 'VarChar')) throw invalidParameter(`search iterator cursor holds primary keys of another type than "${meta.name}"'s ${pkType} key`);
+  if ((typeof c.seen[0].pk === 'string') !== (pkType === 'VarChar')) throw invalidParameter(`search iterator cursor holds primary keys of another type than "${meta.name}"'s ${pkType} key`);
   return c;
 }
