@@ -18,6 +18,12 @@ const COLUMN_CLASS: Readonly<Record<FilterFieldType, new (...args: never[]) => o
 export class EvalContext {
   readonly source: ColumnSource;
   readonly n: number;
+  /**
+   * While the later operands of an `and` are evaluated: the words of the rows that can still
+   * pass (the earlier operands' true rows). Costly loops may skip a zero word; a row outside the
+   * mask may then get any answer, since the `and` is false there whatever it is. `null` = all rows.
+   */
+  mask: Uint32Array | null = null;
   private readonly validity = new Map<string, Bitset | null>();
 
   constructor(source: ColumnSource) {

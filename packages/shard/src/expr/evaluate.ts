@@ -58,7 +58,13 @@ function evaluateTri(expr: BoundExpr, ctx: EvalContext): Tri {
     case 'not': return notTri(evaluateTri(expr.child, ctx));
     case 'and': {
       let acc = evaluateTri(expr.children[0], ctx);
-      for (let k = 1; k < expr.children.length && !isAllFalse(acc); k++) acc = andTri(acc, evaluateTri(expr.children[k], ctx));
+      const outer = ctx.mask;
+      for (let k = 1; k < expr.children.length && !isAllFalse(acc); k++) {
+        if (acc.f === null) ctx.mask = acc.t.words;
+        const next = evaluateTri(expr.children[k], ctx);
+        ctx.mask = outer;
+        acc = andTri(acc, next);
+      }
       return acc;
     }
     case 'or': {
@@ -143,5 +149,5 @@ function likeColumn(e: BoundLike & { field: string }, ctx: EvalContext): Bitset 
     const hit = indexed(ctx, e.field, plan.kind === 'prefix' ? { kind: 'prefix', prefix: plan.text } : { kind: 'compare', op: '==', value: plan.text });
     if (hit !== undefined) return hit;
   }
-  return scanStrings(ctx.columnOf(e.field, 'VarChar' satisfies FilterFieldType) as string[], ctx.n, plan);
+  return scanStrings(ctx.columnOf(e.field, 'VarChar' satisfies FilterFieldType) as string[], ctx.n, plan, ctx.mask);
 }

@@ -27,10 +27,10 @@ export function evaluatePathPredicate(e: PathPredicate, ctx: EvalContext): Tri {
   const valid = ctx.valid(ref.field);
   const read = pathReader(ref.path);
   if (e.kind === 'isNull') {
-    const raw = scan(values, ctx.n, read, (v) => v === undefined || v === null);
+    const raw = scan(values, ctx.n, read, (v) => v === undefined || v === null, ctx.mask);
     return { t: valid === null ? raw : raw.or(valid.clone().not()), f: null };
   }
-  return masked(arrayIndexed(e, ctx) ?? scan(values, ctx.n, read, testOf(e)), valid);
+  return masked(arrayIndexed(e, ctx) ?? scan(values, ctx.n, read, testOf(e), ctx.mask), valid);
 }
 
 /**
@@ -54,12 +54,13 @@ function testOf(e: Exclude<PathPredicate, BoundIsNull>): Test {
   }
 }
 
-/** The bits of rows whose value at the path passes `test`. */
-function scan(values: readonly unknown[], n: number, read: (root: unknown) => unknown, test: Test): Bitset {
+/** The bits of rows whose value at the path passes `test` (words outside `mask` skipped, left 0). */
+function scan(values: readonly unknown[], n: number, read: (root: unknown) => unknown, test: Test, mask: Uint32Array | null): Bitset {
   const out = new Bitset(n);
   const words = out.words;
   for (let w = 0, i = 0; i < n; w++) {
     const end = i + 32 < n ? i + 32 : n;
+    if (mask !== null && mask[w] === 0) { i = end; continue; }
     let bits = 0;
     for (let b = 0; i < end; i++, b++) if (test(read(values[i]))) bits |= 1 << b;
     words[w] = bits;
@@ -69,14 +70,15 @@ function scan(values: readonly unknown[], n: number, read: (root: unknown) => un
 
 /**
  * Sets the bits of the strings of a VarChar column matching a `like` plan (equality, prefix,
- * suffix, substring or regular expression).
+ * suffix, substring or regular expression); words outside `mask` are skipped (left 0).
  */
-export function scanStrings(col: readonly string[], n: number, plan: LikePlan): Bitset {
+export function scanStrings(col: readonly string[], n: number, plan: LikePlan, mask: Uint32Array | null): Bitset {
   const out = new Bitset(n);
   const words = out.words;
   const fill = (test: (s: string) => boolean): void => {
     for (let w = 0, i = 0; i < n; w++) {
       const end = i + 32 < n ? i + 32 : n;
+      if (mask !== null && mask[w] === 0) { i = end; continue; }
       let bits = 0;
       for (let b = 0; i < end; i++, b++) if (test(col[i])) bits |= 1 << b;
       words[w] = bits;

@@ -77,8 +77,10 @@ function compareRows(e: BoundCompareValues, ctx: EvalContext, fields: Set<string
   const n = ctx.n;
   const words = out.words;
   const op = e.op;
+  const mask = ctx.mask;
   for (let w = 0, i = 0; i < n; w++) {
     const end = i + 32 < n ? i + 32 : n;
+    if (mask !== null && mask[w] === 0) { i = end; continue; }
     let bits = 0;
     for (let b = 0; i < end; i++, b++) {
       const x = left.read(i);
