@@ -1,6 +1,7 @@
 /**
  * Value orders shared by the binder and both evaluators, so that they cannot disagree.
  */
+import type { CompareOp } from './ast.ts';
 
 /**
  * Compares two strings by Unicode code point — the byte order of their UTF-8 encodings, which is
@@ -34,4 +35,26 @@ export function compareNumeric(a: bigint | number, b: bigint | number): -1 | 0 |
   if (typeof a === 'number' && Number.isNaN(a)) return undefined;
   if (typeof b === 'number' && Number.isNaN(b)) return undefined;
   return 0;
+}
+
+/** True when `op` holds for the order `c` (negative, 0, positive; `undefined` unordered). */
+export function holds(op: CompareOp, c: number | undefined): boolean {
+  if (c === undefined) return op === '!=';
+  switch (op) {
+    case '==': return c === 0;
+    case '!=': return c !== 0;
+    case '<': return c < 0;
+    case '<=': return c <= 0;
+    case '>': return c > 0;
+    case '>=': return c >= 0;
+  }
+}
+
+/** The order of two computed values of matching kinds; `undefined` when unordered (NaN). */
+export function orderValues(a: unknown, b: unknown): number | undefined {
+  if (typeof a === 'string') return compareCodePoints(a, b as string);
+  if (typeof a === 'boolean') return a === b ? 0 : 1;
+  const x = a as number | bigint;
+  const y = b as number | bigint;
+  return x < y ? -1 : x > y ? 1 : x == y ? 0 : undefined; // == is exact between a number and a bigint
 }

@@ -11,8 +11,7 @@ import type { BoundExpr, FilterFieldType, PathRef, ValueExpr } from './bound.ts'
 import { jsonEquals, jsonOrder, walkPath } from './json-value.ts';
 import { likeRegExp } from './like.ts';
 import { arithValues } from './operands.ts';
-import { compareCodePoints, compareNumeric } from './order.ts';
-import { holds, orderValues } from './value-eval.ts';
+import { compareCodePoints, compareNumeric, holds, orderValues } from './order.ts';
 
 /** A truth value of three-valued logic; `null` is unknown. */
 type Truth = boolean | null;

@@ -7,12 +7,12 @@
  */
 import { Bitset } from '@shoal/ann';
 import type { ArithOp } from './ast.ts';
-import type { BoundCompareValues, CompareOp, ValueExpr } from './bound.ts';
+import type { BoundCompareValues, ValueExpr } from './bound.ts';
 import type { EvalContext } from './eval-context.ts';
 import { columnValues, compareColumns } from './arith-columns.ts';
 import { pathReader } from './json-value.ts';
 import { arithValues } from './operands.ts';
-import { compareCodePoints } from './order.ts';
+import { holds, orderValues } from './order.ts';
 import { masked, type Tri } from './tri.ts';
 
 /** A row's value: a number, bigint, string or boolean, or `undefined` for none. */
@@ -22,28 +22,6 @@ type Reader = (i: number) => unknown;
 type Integral = true | false | 'dynamic';
 
 const INT32 = 2 ** 31;
-
-/** True when `op` holds for the order `c` (negative, 0, positive; `undefined` unordered). */
-export function holds(op: CompareOp, c: number | undefined): boolean {
-  if (c === undefined) return op === '!=';
-  switch (op) {
-    case '==': return c === 0;
-    case '!=': return c !== 0;
-    case '<': return c < 0;
-    case '<=': return c <= 0;
-    case '>': return c > 0;
-    case '>=': return c >= 0;
-  }
-}
-
-/** The order of two computed values of matching kinds; `undefined` when unordered (NaN). */
-export function orderValues(a: unknown, b: unknown): number | undefined {
-  if (typeof a === 'string') return compareCodePoints(a, b as string);
-  if (typeof a === 'boolean') return a === b ? 0 : 1;
-  const x = a as number | bigint;
-  const y = b as number | bigint;
-  return x < y ? -1 : x > y ? 1 : x == y ? 0 : undefined; // == is exact between a number and a bigint
-}
 
 /**
  * Evaluates `left op right` on every row: true/false where both sides have a value, false where a
