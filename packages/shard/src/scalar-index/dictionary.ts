@@ -13,8 +13,8 @@ import { Bitset } from '@shoal/ann';
 import { compareCodePoints } from '../expr/order.ts';
 import type { ScalarValue } from './types.ts';
 
-/** How a field's values are held as terms: JS numbers, int64 `bigint`s, or strings. */
-export type KeyKind = 'number' | 'int64' | 'string';
+/** How a field's values are held as terms: JS numbers (Bool as 0/1), int64 `bigint`s, or strings. */
+export type KeyKind = 'number' | 'bool' | 'int64' | 'string';
 
 /** Distinct sorted terms of a {@link KeyKind}: `Float64Array`, `BigInt64Array` or `string[]`. */
 export type KeyArray = Float64Array | BigInt64Array | string[];
@@ -29,6 +29,7 @@ export interface TermRange {
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const HI = LITTLE_ENDIAN ? 1 : 0;
 const LO = 1 - HI;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * A field's terms and posting lists: term `k` (`keys[k]`) is held by the rows
@@ -61,11 +62,15 @@ export class TermDictionary {
   /**
    * `v` converted to this dictionary's term type, or `undefined` when it is not one (a string for
    * a numeric field, a fraction for Int64, …: the caller then leaves the predicate to the scan).
-   * Booleans become 0/1; a safe-integer number becomes a bigint for Int64.
+   * A Bool field takes only booleans (as 0/1), a numeric field only numbers and safe-integer
+   * bigints (a boolean equals no number, as in the scan); an Int64 field bigints and safe-integer numbers.
    */
   normalize(v: ScalarValue): number | bigint | string | undefined {
     switch (this.kind) {
-      case 'number': return typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : undefined;
+      case 'bool': return typeof v === 'boolean' ? (v ? 1 : 0) : undefined;
+      case 'number':
+        if (typeof v === 'number') return v;
+        return typeof v === 'bigint' && v <= MAX_SAFE && v >= -MAX_SAFE ? Number(v) : undefined;
       case 'int64': return typeof v === 'bigint' ? v : typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : undefined;
       case 'string': return typeof v === 'string' ? v : undefined;
     }
@@ -75,7 +80,7 @@ export class TermDictionary {
   bound(v: number | bigint | string, strict: boolean): number {
     let lo = 0;
     let hi = this.keys.length;
-    if (this.kind === 'number') {
+    if (this.kind === 'number' || this.kind === 'bool') {
       const keys = this.keys as Float64Array;
       const x = v as number;
       while (lo < hi) {
@@ -165,7 +170,7 @@ export class TermDictionary {
 
 /** The key kind of a scalar (or Array element) data type. */
 export function keyKindOf(dataType: string): KeyKind {
-  return dataType === 'Int64' ? 'int64' : dataType === 'VarChar' ? 'string' : 'number';
+  return dataType === 'Int64' ? 'int64' : dataType === 'VarChar' ? 'string' : dataType === 'Bool' ? 'bool' : 'number';
 }
 
 /**
@@ -179,7 +184,7 @@ export function buildDictionary(kind: KeyKind, column: ArrayLike<unknown>, valid
   // 1. entries: (row, value) pairs in row order, nulls and NaNs left out.
   const entryRows: number[] = [];
   const entryValues: unknown[] = [];
-  const numeric = kind === 'number' ? new Float64Array(isArray ? 0 : numRows) : null;
+  const numeric = (kind === 'number' || kind === 'bool') && !isArray ? new Float64Array(numRows) : null;
   let count = 0;
   for (let r = 0; r < numRows; r++) {
     if (valid && valid[r] === 0) continue;
