@@ -236,11 +236,12 @@ const jsonScalarArb: fc.Arbitrary<unknown> = fc.oneof(
 );
 const jsonValueArb: fc.Arbitrary<unknown> = fc.letrec<{ v: unknown }>((tie) => ({
   v: fc.oneof(
+    { maxDepth: 3, depthIdentifier: 'json' },
     { arbitrary: jsonScalarArb, weight: 4 },
     { arbitrary: fc.array(tie('v'), { maxLength: 3 }), weight: 1 },
     { arbitrary: fc.dictionary(fc.constantFrom('a', 'b'), tie('v'), { maxKeys: 2 }), weight: 1 },
   ),
-}), { depthSize: 'small' }).v;
+})).v;
 const jsonRootArb = fc.dictionary(fc.constantFrom('a', 'b', 'c'), jsonValueArb, { maxKeys: 3 });
 
 function elementArb(t: ElementType): fc.Arbitrary<unknown> {
