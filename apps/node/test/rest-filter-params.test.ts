@@ -108,6 +108,29 @@ describe('REST v2 filter templates', () => {
     expect((count.json.data as { 'count(*)': number }[])[0]['count(*)']).toBe(ROWS.length);
   });
 
+  it('a partition-key collection: template values that pin the key give the rows of the literal filter', async () => {
+    const create = await call('/collections/create', {
+      collectionName: 'pk',
+      schema: { fields: [
+        { fieldName: 'id', dataType: 'Int64', isPrimary: true },
+        { fieldName: 'vector', dataType: 'FloatVector', elementTypeParams: { dim: '4' } },
+        { fieldName: 'tag', dataType: 'VarChar', isPartitionKey: true, elementTypeParams: { max_length: '8' } },
+      ] },
+      indexParams: [{ fieldName: 'vector', metricType: 'L2', indexType: 'FLAT' }],
+      params: { partitionsNum: 4, consistencyLevel: 'Strong' },
+    });
+    expect(create.json.code, create.text).toBe(0);
+    expect((await call('/partitions/list', { collectionName: 'pk' })).json.data).toEqual(['_default_0', '_default_1', '_default_2', '_default_3']);
+    const data = ROWS.map((r) => ({ id: r.id, vector: r.vector, tag: r.tag }));
+    expect((await call('/entities/insert', { collectionName: 'pk', data })).json.code).toBe(0);
+    const q = (filter: string, exprParams?: Record<string, unknown>) => ids('/entities/query', { collectionName: 'pk', filter, exprParams, outputFields: ['id'], limit: 100 });
+    expect(await q('tag in {ts}', { ts: ['t0', 't2'] })).toEqual(where((r) => r.tag !== 't1'));
+    expect(await q('tag == {t} and id >= {k}', { t: 't1', k: BIG })).toEqual(where((r) => r.tag === 't1' && r.id >= BIG));
+    expect(await q('tag == "t1" and id >= 0')).toEqual(where((r) => r.tag === 't1'));
+    const named = await call('/entities/insert', { collectionName: 'pk', partitionName: '_default_0', data: [{ id: 999, vector: [0, 0, 0, 0], tag: 't0' }] });
+    expect(named.json.code).toBe(1100);
+  });
+
   it('delete: template values select the rows, Int64 exactly', async () => {
     const del = await call('/entities/delete', { collectionName: 'f', filter: 'id in {ks} or tag == {t}', exprParams: { ks: [BIG, BIG + 2n], t: 't0' } });
     expect(del.json.code, del.text).toBe(0);

@@ -44,7 +44,7 @@ export const DEFAULT_PARTITION = '_default';
  * same state.
  */
 export type CatalogCommand =
-  | { op: 'createCollection'; meta: Omit<CollectionMeta, 'id' | 'partitions'> }
+  | { op: 'createCollection'; meta: Omit<CollectionMeta, 'id' | 'partitions'>; partitionNames?: string[] } // default: [_default]
   | { op: 'dropCollection'; name: string }
   | { op: 'createPartition'; collection: string; partition: string }
   | { op: 'dropPartition'; collection: string; partition: string }
@@ -121,7 +121,7 @@ export class Catalog {
           throw invalidParameter(`cannot create collection "${cmd.meta.name}": the limit of ${CATALOG_LIMITS.maxCollections} collections is reached`);
         }
         const id = this.state.nextId++;
-        const meta: CollectionMeta = { ...cmd.meta, id, partitions: [{ name: DEFAULT_PARTITION, id: this.state.nextId++ }] };
+        const meta: CollectionMeta = { ...cmd.meta, id, partitions: (cmd.partitionNames ?? [DEFAULT_PARTITION]).map((name) => ({ name, id: this.state.nextId++ })) };
         this.state.collections.push(meta);
         return meta;
       }

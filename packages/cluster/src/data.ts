@@ -8,6 +8,7 @@ import type { CollectionMeta } from './catalog.ts';
 import { guaranteeTs } from './consistency.ts';
 import type { RouterContext } from './router-context.ts';
 import type { ReadParams } from './shard-actor.ts';
+import { partitionKeyField, partitionNamesRefused, pinnedPartitions, splitByPartitionKey } from './partition-key.ts';
 import { shardOf, splitByShard } from './sharding.ts';
 import type { QueryRequest, ReadOptions, Row, SearchHit, SearchRequest, WriteResult } from './service.ts';
 import { resolveOutputFields, sortHits } from './results.ts';
@@ -20,11 +21,15 @@ export const MAX_NQ = 16_384;
 
 /**
  * `entities/insert` and `entities/upsert`: validates every row first (a bad batch writes nothing),
- * fills auto IDs, splits by shard and writes each part; resolves when every part is durable.
+ * fills auto IDs, splits by shard (and, in a partition-key collection, by the partition of each
+ * row's key value: partition-key.ts) and writes each part; resolves when every part is durable.
+ * @throws ShoalError ParameterInvalid for a `partitionName` in a partition-key collection.
  */
 export async function write(ctx: RouterContext, collection: string, rows: unknown[], partitionName: string | undefined, op: 'insert' | 'upsert'): Promise<WriteResult> {
   const meta = await ctx.collection(collection);
-  const partitionId = partitionByName(meta, partitionName ?? DEFAULT_PARTITION).id;
+  const partitionKey = partitionKeyField(meta);
+  if (partitionKey && partitionName) throw partitionNamesRefused(meta, partitionKey);
+  const partitionId = partitionKey ? -1 : partitionByName(meta, partitionName ?? DEFAULT_PARTITION).id;
   const pk = primaryField(meta.schema);
   if (op === 'upsert' && pk.autoId) throw notSupported(`upsert into a collection whose primary key "${pk.name}" is autoId`);
   const batch = rowsToBatch(meta.schema, rows);
@@ -36,15 +41,23 @@ export async function write(ctx: RouterContext, collection: string, rows: unknow
   }
   checkDistinctKeys(batch.columns[pk.name] as ArrayLike<PrimaryKey>, pk.name);
   const parts = splitByShard(meta.schema, batch, pk.name, meta.shardsNum);
-  const replies = await Promise.all([...parts].map(([n, part]) => ctx.shards.ask<{ ts: bigint }>(meta, n, { t: 'write', op, batch: part, partitionId })));
+  const writes = [...parts].flatMap(([n, part]) => (partitionKey
+    ? [...splitByPartitionKey(meta, partitionKey, part)].map(([id, rows]) => ({ n, batch: rows, partitionId: id }))
+    : [{ n, batch: part, partitionId }]));
+  const replies = await Promise.all(writes.map((w) => ctx.shards.ask<{ ts: bigint }>(meta, w.n, { t: 'write', op, batch: w.batch, partitionId: w.partitionId })));
   const ts = replies.reduce((m, r) => (r.ts > m ? r.ts : m), 0n);
   ctx.wrote(meta, ts);
   return { count: batch.numRows, ids: Array.from(batch.columns[pk.name] as ArrayLike<PrimaryKey>), timestamp: ts };
 }
 
-/** `entities/delete` by primary keys or by filter (exactly one). */
+/**
+ * `entities/delete` by primary keys or by filter (exactly one). A filter that pins the partition
+ * key deletes only in the partitions its values hash to (partition-key.ts).
+ */
 export async function remove(ctx: RouterContext, collection: string, by: { ids?: unknown[]; filter?: string; filterParams?: Record<string, unknown> }, partitionName?: string): Promise<WriteResult> {
   const meta = await ctx.collection(collection);
+  const partitionKey = partitionKeyField(meta);
+  if (partitionKey && partitionName) throw partitionNamesRefused(meta, partitionKey);
   const partitions = partitionName ? [partitionByName(meta, partitionName).id] : undefined;
   const hasIds = by.ids !== undefined;
   const hasFilter = typeof by.filter === 'string' && by.filter.trim() !== '';
@@ -53,8 +66,9 @@ export async function remove(ctx: RouterContext, collection: string, by: { ids?:
   if (filterParams && !hasFilter) throw invalidParameter('filter template parameters (exprParams) need a filter; delete by ids takes none');
   let replies: { ts: bigint; count: number }[];
   if (hasFilter) {
-    compileFilter(by.filter!, meta.schema, filterParams); // reject a bad filter before touching any shard
-    replies = await ctx.shards.askAll(meta, { t: 'deleteWhere', filter: by.filter!, filterParams, partitions });
+    const bound = compileFilter(by.filter!, meta.schema, filterParams); // reject a bad filter before touching any shard
+    const pinned = pinnedPartitions(meta, bound, undefined);
+    replies = await ctx.shards.askAll(meta, { t: 'deleteWhere', filter: by.filter!, filterParams, partitions: pinned ?? partitions });
   } else {
     if (partitions) throw notSupported('delete by ids within a partition (give a filter instead)');
     const pks = toPrimaryKeys(primaryField(meta.schema), by.ids!);
@@ -147,13 +161,17 @@ function checkDistinctKeys(keys: ArrayLike<PrimaryKey>, pkName: string): void {
 /**
  * The shard-side parameters of a read: the filter (compiled here once with its template
  * parameters, so that a bad filter or a missing parameter fails before any shard is asked), the
- * partition ids, and the timestamps of the read's consistency level.
- * @throws ShoalError ParameterInvalid for a bad filter, bad parameters or an unknown partition.
+ * partition ids (in a partition-key collection, those the filter's key values hash to), and the
+ * timestamps of the read's consistency level.
+ * @throws ShoalError ParameterInvalid for a bad filter, bad parameters, an unknown partition, or
+ *   partition names in a partition-key collection.
  */
 export async function readParams(ctx: RouterContext, meta: CollectionMeta, opts: ReadOptions, filter: string, outputFields: string[], rawParams?: unknown): Promise<ReadParams> {
   const filterParams = checkFilterParams(rawParams);
-  compileFilter(filter, meta.schema, filterParams); // errors before fan-out
-  const partitions = opts.partitionNames?.length ? opts.partitionNames.map((n) => partitionByName(meta, n).id) : undefined;
+  const bound = compileFilter(filter, meta.schema, filterParams); // errors before fan-out
+  // A filter that pins the partition key reads only the partitions its values hash to (partition-key.ts).
+  const pinned = pinnedPartitions(meta, bound, opts.partitionNames);
+  const partitions = pinned ?? (opts.partitionNames?.length ? opts.partitionNames.map((n) => partitionByName(meta, n).id) : undefined);
   const nowTs = await ctx.tso();
   const level = opts.consistencyLevel ?? meta.consistencyLevel;
   const read: ReadParams = { nowTs, guaranteeTs: guaranteeTs(level, nowTs, opts.sessionTs ?? ctx.sessionTs(meta)), partitions, filter, outputFields };
@@ -173,7 +191,6 @@ function checkFilterParams(raw: unknown): Record<string, unknown> | undefined {
   }
   return Object.keys(raw).length > 0 ? raw as Record<string, unknown> : undefined;
 }
-
 
 /**
  * The index search parameters of a search for top-`topk`: `ef` (HNSW), `nprobe` (IVF types) and the

@@ -1,5 +1,7 @@
 import { ErrorCode, ShoalError, invalidParameter } from '@shoal/actors';
 import { buildSchema, validateName, vectorField } from '@shoal/shard';
+import type { CollectionSchema } from '@shoal/shard';
+import { DEFAULT_PARTITION_KEY_PARTITIONS, partitionKeyPartitionNames } from './partition-key.ts';
 import { DEFAULT_PARTITION, partitionByName } from './catalog.ts';
 import type { CollectionMeta } from './catalog.ts';
 import { CONSISTENCY_LEVELS } from './consistency.ts';
@@ -23,7 +25,7 @@ export async function createCollection(ctx: RouterContext, req: CreateCollection
   }
   const level = req.consistencyLevel ?? 'Bounded';
   if (!CONSISTENCY_LEVELS.includes(level)) throw invalidParameter(`consistencyLevel ${JSON.stringify(level)} is not valid; allowed: ${CONSISTENCY_LEVELS.join(', ')}`);
-  if (req.numPartitions !== undefined) throw invalidParameter('numPartitions applies to partition-key collections, which Shoal does not support yet');
+  const partitionNames = partitionKeyPartitions(schema, req.numPartitions);
   const draft: CollectionMeta = {
     id: 0, name: schema.name, description: schema.description, schema, shardsNum, partitions: [], index: null,
     loaded: false, consistencyLevel: level, createdTimeMs: ctx.system.env.clock.nowMs(),
@@ -33,7 +35,7 @@ export async function createCollection(ctx: RouterContext, req: CreateCollection
   const load = req.load ?? indexes.length > 0;
   if (load && indexes.length === 0) throw new ShoalError(ErrorCode.IndexNotFound, `cannot load collection "${schema.name}" without an index: give indexParams or load later`);
   const { id: _id, partitions: _p, ...meta } = { ...draft, index: indexes[0] ?? null, loaded: load };
-  const created = (await ctx.command({ op: 'createCollection', meta }))!;
+  const created = (await ctx.command({ op: 'createCollection', meta, ...(partitionNames ? { partitionNames } : {}) }))!;
   ctx.shards.ensure(created);
 }
 
@@ -109,16 +111,42 @@ export async function flush(ctx: RouterContext, name: string): Promise<void> {
   await ctx.shards.askAll(await ctx.collection(name), { t: 'flush' });
 }
 
+/**
+ * The partitions of a new collection with a partition-key field: `numPartitions` (default 16, at
+ * most the catalog's partition limit) named `_default_0` …; `undefined` without a partition key.
+ * @throws ShoalError ParameterInvalid for a bad count, or a count without a partition key.
+ */
+function partitionKeyPartitions(schema: CollectionSchema, numPartitions: number | undefined): string[] | undefined {
+  if (!schema.fields.some((f) => f.isPartitionKey)) {
+    if (numPartitions !== undefined) throw invalidParameter('numPartitions (partitionsNum) applies only to a collection with a partition-key field');
+    return undefined;
+  }
+  const n = numPartitions ?? DEFAULT_PARTITION_KEY_PARTITIONS;
+  if (!Number.isInteger(n) || n < 1 || n > CATALOG_LIMITS.maxPartitions) throw invalidParameter(`numPartitions must be an integer in [1, ${CATALOG_LIMITS.maxPartitions}], got ${JSON.stringify(numPartitions)}`);
+  return partitionKeyPartitionNames(n);
+}
+
+/**
+ * Refuses to create or drop partitions of a partition-key collection (as Milvus): its partitions
+ * are fixed at creation. @throws ShoalError ParameterInvalid.
+ */
+function refusePartitionKey(meta: CollectionMeta, what: string): void {
+  const key = meta.schema.fields.find((f) => f.isPartitionKey);
+  if (key) throw invalidParameter(`collection "${meta.name}" has the partition key "${key.name}": its partitions are fixed at creation and cannot be ${what}`);
+}
+
 /** `partitions/create`. */
 export async function createPartition(ctx: RouterContext, collection: string, partition: string): Promise<void> {
   validateName('partition', partition);
   const meta = await ctx.collection(collection);
+  refusePartitionKey(meta, 'created');
   await ctx.command({ op: 'createPartition', collection: meta.name, partition });
 }
 
 /** `partitions/drop`: deletes the partition's rows, then its metadata. Milvus requires it released; Shoal drops it loaded or not. */
 export async function dropPartition(ctx: RouterContext, collection: string, partition: string): Promise<void> {
   const meta = await ctx.collection(collection);
+  refusePartitionKey(meta, 'dropped');
   if (partition === DEFAULT_PARTITION) throw invalidParameter('the default partition "_default" cannot be dropped');
   const p = partitionByName(meta, partition);
   await ctx.shards.askAll(meta, { t: 'dropPartition', partitionId: p.id });

@@ -66,7 +66,8 @@ export function validateName(kind: string, name: unknown): string {
  * Rules: exactly one primary key of type Int64 or VarChar; `autoId` only on the primary key;
  * exactly one vector field: a FloatVector with dim in [2, 32768] or a BinaryVector with dim (bits)
  * a multiple of 8 in [8, 32768]; VarChar needs `maxLength` in [1, 65535];
- * unique field names. Partition-key fields are not supported yet (clear error).
+ * unique field names. At most one partition-key field (`isPartitionKey`), Int64 or VarChar, not the
+ * primary key (Milvus "Use Partition Key").
  * Array (Milvus "Array Field"): `elementType` one of {@link ARRAY_ELEMENT_TYPES}, `maxCapacity` in
  * [1, 4096], VarChar elements need `maxLength`. `nullable` (Milvus "Nullable & Default") not on the
  * primary key, vectors or the partition key; `defaultValue` of the field's type (VarChar within
@@ -132,7 +133,11 @@ export function buildSchema(name: string, description: string, fields: FieldInpu
       if (f.isPartitionKey) throw illegal(`${where}: the partition key cannot be nullable`);
       field.nullable = true;
     }
-    if (f.isPartitionKey) throw notSupported(`partition-key fields (${where})`);
+    if (f.isPartitionKey) {
+      if (field.isPrimaryKey) throw illegal(`${where}: the primary key cannot be the partition key`);
+      if (field.dataType !== 'Int64' && field.dataType !== 'VarChar') throw illegal(`${where}: the partition key must be Int64 or VarChar, got ${field.dataType}`);
+      field.isPartitionKey = true;
+    }
     if (f.defaultValue !== undefined && f.defaultValue !== null) {
       if (field.isPrimaryKey) throw illegal(`${where}: the primary key cannot have a default value`);
       field.defaultValue = checkDefaultValue(field, f.defaultValue, (msg) => illegal(`${where}: ${msg}`));
@@ -145,6 +150,8 @@ export function buildSchema(name: string, description: string, fields: FieldInpu
     throw illegal(`primary key "${pks[0].name}" must be Int64 or VarChar, got ${pks[0].dataType}`);
   }
   if (pks[0].autoId && pks[0].dataType !== 'Int64') throw illegal(`autoId needs an Int64 primary key; "${pks[0].name}" is ${pks[0].dataType}`);
+  const keys = out.filter((f) => f.isPartitionKey);
+  if (keys.length > 1) throw illegal(`collection "${name}" may have one partition-key field, found ${keys.length}: ${keys.map((f) => f.name).join(', ')}`);
   const vectors = out.filter((f) => isVectorType(f.dataType));
   if (vectors.length !== 1) {
     throw vectors.length === 0
