@@ -5,9 +5,10 @@
  * `segment.scalarIndexes`. Indexes are not persisted: they are rebuilt from the columns when a
  * shard opens (a 1,000,000-row segment takes about 0.25–0.7 s per field, see
  * docs/benchmarks/issue-4-filters.md), which also keeps them consistent with the columns by
- * construction. Builds run synchronously on the shard's thread, queued (as a promise chain)
- * after the message that asked for them.
+ * construction. Each build runs synchronously on the shard's thread; between two builds the
+ * builder yields to the event loop (a 0 ms timer), so the shard serves messages in between.
  */
+import type { Timers } from '@shoal/actors';
 import type { FieldSchema } from '../schema/types.ts';
 import type { SealedSegment } from '../segment/sealed.ts';
 import { buildScalarIndex } from './build.ts';
@@ -35,6 +36,7 @@ export interface ScalarIndexProgress {
 export class ScalarIndexBuilds {
   private readonly fields: readonly FieldSchema[];
   private readonly sealed: () => SealedSegment[];
+  private readonly timers: Timers;
   private readonly onError?: (what: string, err: unknown) => void;
   private specs: ScalarIndexSpec[];
   /** fieldName → failure of its last build, per spec; cleared when the spec changes. */
@@ -44,12 +46,14 @@ export class ScalarIndexBuilds {
 
   /**
    * @param fields the collection's fields; @param specs its scalar indexes;
-   * @param sealed the shard's sealed segments (persisted or not; only persisted ones are indexed).
+   * @param sealed the shard's sealed segments (persisted or not; only persisted ones are indexed);
+   * @param timers to yield between builds.
    */
-  constructor(fields: readonly FieldSchema[], specs: readonly ScalarIndexSpec[], sealed: () => SealedSegment[], onError?: (what: string, err: unknown) => void) {
+  constructor(fields: readonly FieldSchema[], specs: readonly ScalarIndexSpec[], sealed: () => SealedSegment[], timers: Timers, onError?: (what: string, err: unknown) => void) {
     this.fields = fields;
     this.specs = [...specs];
     this.sealed = sealed;
+    this.timers = timers;
     this.onError = onError;
     if (this.specs.length > 0) void this.schedule();
   }
@@ -102,20 +106,32 @@ export class ScalarIndexBuilds {
     return this.queue;
   }
 
-  private buildMissing(): void {
+  /** Builds, one at a time, what is missing in the current state (re-read after each yield: specs may change meanwhile). */
+  private async buildMissing(): Promise<void> {
+    for (;;) {
+      const next = this.closed ? undefined : this.nextMissing();
+      if (!next) return;
+      const { seg, spec } = next;
+      const field = this.fields.find((f) => f.name === spec.fieldName);
+      try {
+        if (!field) throw new Error(`field "${spec.fieldName}" is not in the schema`);
+        seg.scalarIndexes.set(field.name, buildScalarIndex(spec.type, field, seg.column(field.name), seg.valid(field.name), seg.numRows));
+      } catch (err) {
+        this.failures.set(spec.fieldName, `segment ${seg.id}: ${err instanceof Error ? err.message : String(err)}`);
+        this.onError?.(`${spec.type} index on "${spec.fieldName}" of segment ${seg.id}`, err);
+      }
+      await this.timers.sleep(0);
+    }
+  }
+
+  /** A persisted segment and a declared index it lacks (that has not failed), if any. */
+  private nextMissing(): { seg: SealedSegment; spec: ScalarIndexSpec } | undefined {
     for (const seg of this.sealed()) {
+      if (!seg.persisted) continue;
       for (const spec of this.specs) {
-        if (this.closed) return;
-        if (!seg.persisted || seg.scalarIndexes.get(spec.fieldName)?.type === spec.type || this.failures.has(spec.fieldName)) continue;
-        const field = this.fields.find((f) => f.name === spec.fieldName);
-        try {
-          if (!field) throw new Error(`field "${spec.fieldName}" is not in the schema`);
-          seg.scalarIndexes.set(field.name, buildScalarIndex(spec.type, field, seg.column(field.name), seg.valid(field.name), seg.numRows));
-        } catch (err) {
-          this.failures.set(spec.fieldName, `segment ${seg.id}: ${err instanceof Error ? err.message : String(err)}`);
-          this.onError?.(`${spec.type} index on "${spec.fieldName}" of segment ${seg.id}`, err);
-        }
+        if (seg.scalarIndexes.get(spec.fieldName)?.type !== spec.type && !this.failures.has(spec.fieldName)) return { seg, spec };
       }
     }
+    return undefined;
   }
 }

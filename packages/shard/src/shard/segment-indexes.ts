@@ -50,7 +50,7 @@ export class SegmentIndexes {
     this.opts = opts;
     this.sealed = sealed;
     this.spec = opts.index;
-    this.scalar = new ScalarIndexBuilds(opts.schema.fields, opts.scalarIndexes ?? [], sealed, opts.onError);
+    this.scalar = new ScalarIndexBuilds(opts.schema.fields, opts.scalarIndexes ?? [], sealed, opts.env.timers, opts.onError);
   }
 
   /**
