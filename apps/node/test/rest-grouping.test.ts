@@ -97,7 +97,7 @@ type Hit = { id: number; distance: number } & Record<string, unknown>;
 const queries = [rows[3].vector, rows[480].vector, rows[555].vector, [0, 0, 0, 0], [0.5, -0.5, 0.25, 0.1]];
 
 async function search(body: Record<string, unknown>): Promise<{ code: number; hits: Hit[]; topks?: number[]; message?: string }> {
-  const res = await post(app, '/entities/search', { searchParams: { metricType: 'L2' }, ...body });
+  const res = await post(app, '/entities/search', { searchParams: { metricType: 'L2' }, strictGroupSize: true, ...body });
   return { code: res.json.code as number, hits: (res.json.data ?? []) as Hit[], topks: res.json.topks as number[] | undefined, message: res.json.message as string | undefined };
 }
 
@@ -140,11 +140,30 @@ describe('REST v2 grouping search', () => {
     expect(ranged.hits.length).toBeGreaterThan(0);
   });
 
-  it('equals the brute-force grouping on HNSW segments searched with ef above the row count, strictGroupSize either way', async () => {
-    for (const strictGroupSize of [false, true]) {
-      const res = await search({ collectionName: 'hnsw', data: queries, limit: 5, groupingField: 'g', groupSize: 3, strictGroupSize, searchParams: { metricType: 'L2', params: { ef: 1000 } } });
+  it('equals the brute-force grouping on HNSW segments searched with ef above the row count', async () => {
+    const res = await search({ collectionName: 'hnsw', data: queries, limit: 5, groupingField: 'g', groupSize: 3, searchParams: { metricType: 'L2', params: { ef: 1000 } } });
+    expect(res.code).toBe(0);
+    expect(res.hits.map((h) => h.id)).toEqual(queries.flatMap((q) => bruteForce(q, 'g', 5, 3).map((h) => h.id)));
+  });
+
+  it('without strictGroupSize (Milvus\'s default, best effort) chooses the same groups, each led by its best hit', async () => {
+    for (const collectionName of ['flat', 'hnsw']) {
+      const res = await search({ collectionName, data: queries, limit: 5, groupingField: 'g', groupSize: 4, strictGroupSize: false, searchParams: { metricType: 'L2', params: { ef: 1000 } } });
       expect(res.code).toBe(0);
-      expect(res.hits.map((h) => h.id)).toEqual(queries.flatMap((q) => bruteForce(q, 'g', 5, 3).map((h) => h.id)));
+      let at = 0;
+      for (const q of queries) {
+        const truth = bruteForce(q, 'g', 5, 4);
+        const groups = [...new Set(truth.map((h) => h.group))];
+        for (const g of groups) {
+          const mine: Hit[] = [];
+          while (at < res.hits.length && res.hits[at].g === g) mine.push(res.hits[at++]);
+          expect(mine.length).toBeGreaterThan(0);
+          expect(mine.length).toBeLessThanOrEqual(4);
+          expect(mine[0].id).toBe(truth.find((h) => h.group === g)!.id);
+          expect(mine.every((h) => rows[h.id].g === g)).toBe(true);
+        }
+      }
+      expect(at).toBe(res.hits.length);
     }
   });
 

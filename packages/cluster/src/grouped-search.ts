@@ -1,12 +1,13 @@
 /**
  * Grouping search across shards (Milvus docs, "Grouping Search"; the proxy's
  * `reduceSearchResultDataWithGroupBy` in internal/proxy/search_reduce_util.go). Each shard answers
- * with its best `limit + offset` groups of at most `groupSize` hits (`Shard.searchGrouped`,
- * exact within the shard for exact segment searches) and a cutoff score; the router merges them by
- * group value (`mergeGroupedParts`). A chosen group that a shard left out but may hold better hits
- * of is asked for again from every shard, restricted to such groups, so the answer is the exact
- * grouped top whenever the segment searches are exact (FLAT, growing segments), where Milvus's
- * reduce may lose those hits. The answer lists the hits of the groups after the first `offset`
+ * with its best `limit + offset` groups of at most `groupSize` hits (`Shard.searchGrouped`) and a
+ * cutoff score; the router merges them by group value (`mergeGroupedParts`). With
+ * `strictGroupSize` the shards' answers are exact for exact segment searches, and a chosen group
+ * that a shard left out but may hold better hits of is asked for again from every shard, restricted
+ * to such groups, so the answer is the exact grouped top whenever the segment searches are exact
+ * (FLAT, growing segments), where Milvus's reduce may lose those hits. Without it (Milvus's
+ * default, best effort) groups may hold fewer than `groupSize` hits though more rows exist. The answer lists the hits of the groups after the first `offset`
  * groups, group after group, each group's hits best first; every hit carries its group value in
  * `fields[groupingField]` (Milvus's REST answer does the same).
  */
@@ -59,13 +60,14 @@ export async function searchGrouped(ctx: RouterContext, meta: CollectionMeta, re
   }
   if (!s.read.outputFields.includes(field.name)) s.read.outputFields.push(field.name);
   const keys = hitKeys(s.metric, field.name);
-  const base = { t: 'searchGrouped', read: s.read, metric: s.metric, params: s.params, groupingField: field.name, groupSize } as const;
+  const strict = req.strictGroupSize === true;
+  const base = { t: 'searchGrouped', read: s.read, metric: s.metric, params: s.params, groupingField: field.name, groupSize, strict } as const;
   const parts = await ctx.shards.askAll<GroupedPart<SearchHit>[]>(meta, { ...base, queries: s.queries, nq: s.nq, topk } satisfies ShardMsg);
   const width = s.queries.length / s.nq;
   return Promise.all(Array.from({ length: s.nq }, async (_, q) => {
     const merged = mergeGroupedParts(parts.map((p) => p[q]), topk, groupSize, s.metric, keys);
     let answer: GroupedPart<SearchHit> = merged;
-    if (merged.incomplete.length > 0) {
+    if (strict && merged.incomplete.length > 0) {
       const only: GroupValue[] = merged.incomplete;
       const queries = s.queries.subarray(q * width, (q + 1) * width);
       const again = await ctx.shards.askAll<GroupedPart<SearchHit>[]>(meta, { ...base, queries, nq: 1, topk: only.length, only } satisfies ShardMsg);

@@ -154,6 +154,39 @@ export interface SearchRequest extends ReadOptions {
   offset?: number;
   /** Milvus `searchParams`: `{ metricType?, params?: { ef?, radius?, range_filter? } }`. */
   searchParams?: { metricType?: MetricType; params?: Record<string, unknown> };
+  /**
+   * Grouping search (Milvus "Grouping Search"): group hits by this scalar field (Bool, Int8–Int64
+   * or VarChar); `limit` (and `offset`) then count groups, and each hit's `fields` carry its group value.
+   */
+  groupingField?: string;
+  /** Hits per group of a grouping search, ≥ 1 (default 1); `(limit + offset) × groupSize` ≤ 16,384. */
+  groupSize?: number;
+  /**
+   * Milvus `strictGroupSize`: true fills every group up to `groupSize` when the rows exist (exact
+   * for exact segment searches); false (default, best effort) may leave groups short, cheaper.
+   */
+  strictGroupSize?: boolean;
+}
+
+/**
+ * One page of a search iterator (a Shoal extension; see docs/api.md, "Search iterator"): one query
+ * vector's hits in order of distance, `batchSize` at a time, every hit once, all pages in the
+ * snapshot fixed by the first page. Without `cursor` it starts an iteration; with the previous
+ * page's `cursor` it continues after that page's last hit.
+ */
+export interface SearchIteratorRequest extends Omit<SearchRequest, 'limit' | 'offset' | 'groupingField' | 'groupSize' | 'strictGroupSize' | 'consistencyLevel' | 'sessionTs'> {
+  /** Hits per page, 1..16,384 (default {@link DEFAULT_ITERATOR_BATCH}). */
+  batchSize?: number;
+  /** Most hits over the whole iteration (default: no limit); only read from the first page's request. */
+  limit?: number;
+  /** The previous page's `cursor`, absent on the first page. */
+  cursor?: string;
+}
+
+/** A page of a search iterator: its hits (best first) and the cursor of the next page, absent after the last. */
+export interface SearchPage {
+  hits: SearchHit[];
+  cursor?: string;
 }
 
 /** One search hit: the primary key, the score (Milvus's `distance`) and the requested output fields. */
@@ -266,6 +299,11 @@ export interface ShoalService {
    * filter, parameters or cursor (malformed, of another collection, or from a snapshot that cannot be served).
    */
   queryIterator(req: QueryIteratorRequest): Promise<QueryPage>;
-  /** Per query vector, its hits best first. */
+  /** Per query vector, its hits best first; for a grouping search, group after group. */
   search(req: SearchRequest): Promise<SearchHit[][]>;
+  /**
+   * One page of a search iterator (see {@link SearchIteratorRequest}). Errors: as search, and 1100
+   * for more than one query vector or a bad cursor (malformed, or of another collection).
+   */
+  searchIterator(req: SearchIteratorRequest): Promise<SearchPage>;
 }

@@ -40,7 +40,7 @@ export type ShardMsg =
   | { t: 'deleteWhere'; filter: string; filterParams?: Record<string, unknown>; partitions?: number[] } // [{ ts, count }]
   | { t: 'dropPartition'; partitionId: number } // [{ ts }]
   | { t: 'search'; read: ReadParams; queries: Float32Array | Uint8Array; nq: number; topk: number; metric: MetricType; params: IndexSearchParams } // [SearchHit[][]]
-  | { t: 'searchGrouped'; read: ReadParams; queries: Float32Array | Uint8Array; nq: number; topk: number; metric: MetricType; params: IndexSearchParams; groupingField: string; groupSize: number; only?: GroupValue[] } // [GroupedPart<SearchHit>[]]
+  | { t: 'searchGrouped'; read: ReadParams; queries: Float32Array | Uint8Array; nq: number; topk: number; metric: MetricType; params: IndexSearchParams; groupingField: string; groupSize: number; strict: boolean; only?: GroupValue[] } // [GroupedPart<SearchHit>[]]
   | { t: 'query'; read: ReadParams; offset: number; limit?: number } // [Row[]]
   | { t: 'queryAfter'; read: ReadParams; after?: PrimaryKey; limit: number } // [Row[]], ascending primary keys
   | { t: 'count'; read: ReadParams } // [number]
@@ -137,7 +137,7 @@ export class ShardActor implements Actor<ShardMsg> {
           ...scope, vectorField: vectorField(this.o.schema), queries: msg.queries, nq: msg.nq, topk: msg.topk, metric: msg.metric, params: msg.params,
         }).map((hits) => hits.map((h): SearchHit => ({ id: shard.primaryKeyOf(h), distance: h.score, fields: this.row(h, msg.read.outputFields) })))));
       case 'searchGrouped': {
-        const groupBy = { field: groupingField(this.o.schema, msg.groupingField), groupSize: msg.groupSize, only: msg.only && new Set(msg.only) };
+        const groupBy = { field: groupingField(this.o.schema, msg.groupingField), groupSize: msg.groupSize, strict: msg.strict, only: msg.only && new Set(msg.only) };
         const hit = (h: RowHit): SearchHit => ({ id: shard.primaryKeyOf(h), distance: h.score, fields: this.row(h, msg.read.outputFields) });
         return deferReply(this.read(msg.read, (scope) => shard.searchGrouped({
           ...scope, vectorField: vectorField(this.o.schema), queries: msg.queries, nq: msg.nq, topk: msg.topk, metric: msg.metric, params: msg.params,

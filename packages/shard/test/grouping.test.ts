@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryDisk, ShoalError } from '@shoal/actors';
 import { createTestEnv } from '@shoal/actors/node';
 import { InlineIndexBuilder } from '@shoal/ann';
-import type { IndexSearchParams, IndexSpec, MetricType } from '@shoal/ann';
+import type { IndexSearchParams, IndexSpec } from '@shoal/ann';
 import { buildSchema, compileFilter, groupingField, LocalObjectStore, mergeGroupedParts, openShard, vectorField } from '../src/index.ts';
 import type { ColumnBatch, GroupValue, Shard } from '../src/index.ts';
 
@@ -96,10 +96,10 @@ function bruteForce(d: Data, q: Float32Array, field: keyof Data, limit: number, 
   return [...groups].flatMap(([v, rows]) => rows.map((i): [GroupValue, bigint] => [v, d.ids[i]]));
 }
 
-function grouped(shard: Shard, q: Float32Array, field: string, limit: number, groupSize: number, params: IndexSearchParams = {}, filter = '', metric: MetricType = 'L2'): [GroupValue, bigint][] {
+function grouped(shard: Shard, q: Float32Array, field: string, limit: number, groupSize: number, params: IndexSearchParams = {}, filter = '', strict = true): [GroupValue, bigint][] {
   const [part] = shard.searchGrouped({
-    readTs: 1n << 62n, filter: filter ? compileFilter(filter, schema) : undefined, vectorField: vectorField(schema), queries: q, nq: 1, topk: limit, metric, params,
-  }, { field: groupingField(schema, field), groupSize });
+    readTs: 1n << 62n, filter: filter ? compileFilter(filter, schema) : undefined, vectorField: vectorField(schema), queries: q, nq: 1, topk: limit, metric: 'L2', params,
+  }, { field: groupingField(schema, field), groupSize, strict });
   return part.groups.flatMap((g) => g.map((h): [GroupValue, bigint] => [h.group, shard.primaryKeyOf(h) as bigint]));
 }
 
@@ -150,6 +150,29 @@ describe('grouping search in a shard', () => {
       expect(grouped(shard, q, 'g', 5, 3, { ef: 1000 })).toEqual(bruteForce(data, q, 'g', 5, 3));
       expect(grouped(shard, q, 'name', 3, 10, { ef: 1000 })).toEqual(bruteForce(data, q, 'name', 3, 10));
     }
+    await shard.close();
+  });
+
+  it('without strict, chooses the same groups in the same order, each led by its best hit, with at most groupSize hits from the group, best first', async () => {
+    const shard = await shardOf(data, null);
+    let short = 0;
+    for (const q of queries) {
+      const loose = grouped(shard, q, 'g', 6, 5, {}, '', false);
+      const exact = bruteForce(data, q, 'g', 6, 5);
+      const groupsOf = (hits: [GroupValue, bigint][]) => [...new Set(hits.map(([v]) => v))];
+      expect(groupsOf(loose)).toEqual(groupsOf(exact));
+      for (const v of groupsOf(exact)) {
+        const mine = loose.filter(([g]) => g === v).map(([, id]) => id);
+        const all = exact.filter(([g]) => g === v).map(([, id]) => id);
+        expect(mine[0]).toBe(all[0]);
+        expect(mine.length).toBeLessThanOrEqual(5);
+        const rank = (id: bigint) => l2(q, data.vectors[Number(id)]);
+        for (let i = 1; i < mine.length; i++) expect(rank(mine[i])).toBeGreaterThanOrEqual(rank(mine[i - 1]));
+        expect(mine.every((id) => data.g[Number(id)] === v)).toBe(true);
+        if (mine.length < all.length) short++;
+      }
+    }
+    expect(short).toBeGreaterThan(0); // best effort leaves some groups short that strict fills
     await shard.close();
   });
 

@@ -7,17 +7,21 @@
  * Per segment, the candidates are walked in score order, as Milvus walks its index iterator: the
  * first `limit` distinct group values met become the segment's groups, later candidates only fill
  * them, up to `groupSize` each. The candidates come from the segment's search path (its ANN index
- * as planned, or an exact FLAT scan) asked for k of them; while the walk has not filled `limit`
- * groups of `groupSize` and candidates remain, it is repeated with k four times larger, and an ANN
- * index that returns fewer candidates than asked, or would be asked for most of the passing rows,
- * gives way to the exact scan of the passing rows. So FLAT and growing segments are exact, and an
- * index loses only what its own recall loses. Unlike Milvus, groups are always filled up to
- * `groupSize` when the rows exist (Milvus's `strict_group_size`); a range window
- * (`radius`/`range_filter`) bounds the candidates.
+ * as planned, or an exact FLAT scan) asked for k = max(64, 2 × limit × groupSize) of them. A range
+ * window (`radius`/`range_filter`) bounds the candidates.
  *
- * Segment answers are merged by `mergeGroupedParts` (group-merge.ts), which names the groups a
- * segment may hold more hits of; those are asked for again, restricted to them, so a shard's answer
- * is its exact grouped top (for exact segment searches).
+ * - `strict` (Milvus's `strict_group_size = true`): while the walk has not filled `limit` groups of
+ *   `groupSize` and candidates remain, the search is repeated with k four times larger; an ANN
+ *   index that returns fewer candidates than asked, or would be asked for an eighth of the passing
+ *   rows or more, gives way to the exact scan of all passing rows (as does an exact search at
+ *   once). So FLAT and growing segments are exact, and an index loses only what its own recall
+ *   loses. Segment answers are merged by `mergeGroupedParts` (group-merge.ts), which names the
+ *   groups a segment may hold more hits of; those are asked for again, restricted to them, so a
+ *   shard's answer is its exact grouped top (for exact segment searches).
+ * - not strict (Milvus's default, "best effort"): k grows only while fewer than `limit` groups are
+ *   found; groups keep what the candidates walked hold, so a group may have fewer than `groupSize`
+ *   hits though the segment has more rows of it, and the merge does not ask again. The groups
+ *   chosen (by their best hit) are the same as with `strict`.
  */
 import { ErrorCode, ShoalError, invalidParameter } from '@shoal/actors';
 import { resolveRange, smallerIsBetter } from '@shoal/ann';
@@ -40,6 +44,8 @@ export interface GroupBy {
   field: FieldSchema;
   /** Hits per group, ≥ 1 (Milvus `group_size`). */
   groupSize: number;
+  /** Fill every group up to `groupSize` when the rows exist, exactly (Milvus `strict_group_size`; see the module comment). */
+  strict: boolean;
   /** Only rows whose group value is in this set are searched (a merge's refinement); all when absent. */
   only?: ReadonlySet<GroupValue>;
 }
@@ -84,7 +90,7 @@ export function searchSegmentsGrouped(segments: readonly Segment[], plan: Search
   for (let q = 0; q < plan.nq; q++) {
     const parts = segments.map((seg) => walkSegment(seg, plan, q, groupBy, plan.topk));
     const merged = mergeGroupedParts(parts, plan.topk, groupBy.groupSize, plan.metric, keys);
-    if (merged.incomplete.length === 0 || groupBy.only) {
+    if (merged.incomplete.length === 0 || groupBy.only || !groupBy.strict) {
       out.push({ groups: merged.groups, cutoff: merged.cutoff });
       continue;
     }
@@ -165,9 +171,10 @@ function walkSegment(seg: Segment, plan: SearchPlan, q: number, groupBy: GroupBy
     }
     const short = candidates.length < k;
     if (k >= passing || (short && (s.exact || windowed))) return walk.result(null);
-    if (short) forceExact = true;
+    if (!groupBy.strict && walk.groups.size === limit) return walk.result(candidates[candidates.length - 1].score);
+    if (short || s.exact) forceExact = true;
     k = Math.min(passing, 4 * k);
-    if (!s.exact && 2 * k > passing) forceExact = true;
+    if (!s.exact && 8 * k > passing) forceExact = true;
     if (forceExact) k = passing;
   }
 }
