@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilter } from '../src/expr/index.ts';
-import { errorOf, schema, select } from './expr-fixture.ts';
+import { compileFilter, evaluateFilter } from '../src/expr/index.ts';
+import { errorOf, rowsOf, schema, select } from './expr-fixture.ts';
 
 describe('template parameters', () => {
   it('replaces {name} by the request parameter', () => {
@@ -38,6 +38,22 @@ describe('arithmetic', () => {
     expect(select('id * 2 == 18446744073709551614')).toEqual([0]);
     expect(select('id + 1 > 9223372036854775807')).toEqual([0]);
     expect(select('n - 1 == 9223372036854775806')).toEqual([4]);
+  });
+
+  it('is exact on Int64 columns whose values all fit in doubles, and on those that do not', () => {
+    const small = { ...schema, fields: [{ fieldId: 100, name: 'x', dataType: 'Int64' as const, isPrimaryKey: true, autoId: false }] };
+    const run = (text: string, values: bigint[]) =>
+      rowsOf(evaluateFilter(compileFilter(text, small), { numRows: values.length, column: () => BigInt64Array.from(values) }));
+    const fits = [1n, -7n, 2n ** 52n, 3n];
+    expect(run('x + 1 == 4503599627370497', fits)).toEqual([2]);
+    expect(run('x % 2 == 1', fits)).toEqual([0, 3]);
+    expect(run('x % 2 == -1', fits)).toEqual([1]);
+    expect(run('x / 2 == -3', fits)).toEqual([1]);
+    expect(run('x * x == 20282409603651670423947251286016', fits)).toEqual([2]);
+    const wide = [1n, 2n ** 53n + 1n, -(2n ** 63n)];
+    expect(run('x % 2 == 1', wide)).toEqual([0, 1]);
+    expect(run('x - 1 == 9007199254740992', wide)).toEqual([1]);
+    expect(run('x - 1 < -9223372036854775808', wide)).toEqual([2]);
   });
 
   it('computes over several fields', () => {

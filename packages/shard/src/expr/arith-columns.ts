@@ -1,16 +1,17 @@
 /**
- * Column-at-a-time evaluation of computed comparisons whose operands are plain Int8/16/32, Float
- * and Double fields and small constants (`age % 2 == 0`, `price * 2 > 100`, `a < b`): each
- * arithmetic node is one loop writing a `Float64Array`. Integer nodes are only evaluated here when
- * interval analysis over the field types proves every intermediate result stays within ±2^53 (and
- * divisions within int32), where doubles give the exact integer results (`/` truncated);
+ * Column-at-a-time evaluation of computed comparisons whose operands are plain numeric fields and
+ * small constants (`age % 2 == 0`, `price * 2 > 100`, `a < b`): each arithmetic node is one loop
+ * writing a `Float64Array`. Integer nodes are only evaluated here when interval analysis — over
+ * the field types' ranges, and for Int64 fields over the values actually present (all within
+ * ±(2^53 − 1)) — proves every intermediate result stays within ±2^53 (and divisions within
+ * int32), where doubles give the exact integer results (`/` truncated);
  * otherwise `compile` returns `undefined` and the caller uses the per-row evaluator.
  */
 import type { Bitset } from '@shoal/ann';
 import type { ArithOp } from './ast.ts';
 import type { CompareOp, ValueExpr } from './bound.ts';
 import type { EvalContext } from './eval-context.ts';
-import type { NumberColumn } from './kernels.ts';
+import { int64AsDoubles, type NumberColumn } from './kernels.ts';
 
 /** A computed column (or a constant) with its static type and value bounds. */
 interface Values {
@@ -41,6 +42,12 @@ export function columnValues(v: ValueExpr, ctx: EvalContext, fields: Set<string>
       if (v.dataType === 'Float' || v.dataType === 'Double') {
         fields.add(v.field);
         return { data: ctx.columnOf(v.field, v.dataType) as NumberColumn, int: false, lo: -Infinity, hi: Infinity };
+      }
+      if (v.dataType === 'Int64') {
+        const d = int64AsDoubles(ctx.columnOf(v.field, 'Int64') as BigInt64Array, ctx.n);
+        if (d === undefined) return undefined;
+        fields.add(v.field);
+        return { data: d.values, int: true, lo: d.min, hi: d.max };
       }
       const b = INT_BOUNDS[v.dataType];
       if (b === undefined) return undefined;

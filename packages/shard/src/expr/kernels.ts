@@ -108,6 +108,25 @@ function compareInt64AsDouble(h: Int32Array, n: number, op: KernelOp, v: number,
   }
 }
 
+/**
+ * The first `n` values of an Int64 column as doubles with their minimum and maximum, when every
+ * one is within ±(2^53 − 1) (so exactly representable); `undefined` otherwise.
+ */
+export function int64AsDoubles(col: BigInt64Array, n: number): { values: Float64Array; min: number; max: number } | undefined {
+  const h = int64Halves(col, n);
+  const values = new Float64Array(n);
+  let min = 0;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const d = h[2 * i + HI] * TWO32 + (h[2 * i + LO] >>> 0);
+    if (d > Number.MAX_SAFE_INTEGER || d < -Number.MAX_SAFE_INTEGER) return undefined;
+    values[i] = d;
+    if (i === 0 || d < min) min = d;
+    if (i === 0 || d > max) max = d;
+  }
+  return { values, min, max };
+}
+
 /** Sets `out` to `col[i] op v` for the first `n` rows of a VarChar column, ordering by code point. */
 export function compareStrings(col: readonly string[], n: number, op: KernelOp, v: string, out: Bitset): void {
   const words = out.words;
