@@ -202,3 +202,36 @@ describe('mergeGroupedParts', () => {
     expect(m2.incomplete).toEqual(['z', 'x']);
   });
 });
+
+describe('grouping search over binary vectors', () => {
+  it('equals a brute-force grouping under HAMMING, ties broken by key as the search orders them', async () => {
+    const bin = buildSchema('bin', '', [
+      { name: 'id', dataType: 'Int64', isPrimaryKey: true }, { name: 'g', dataType: 'Int16' }, { name: 'b', dataType: 'BinaryVector', dim: 16 },
+    ], false);
+    const r = rng(5);
+    const n = 500;
+    const bytes = Uint8Array.from({ length: n * 2 }, () => Math.floor(r() * 256));
+    const g = Int16Array.from({ length: n }, () => Math.floor(r() * 25));
+    const disk = new MemoryDisk();
+    const shard = await openShard({
+      env: createTestEnv({ disk }), store: new LocalObjectStore(disk), collectionId: 6n, shardNo: 0, schema: bin,
+      walDir: 'wal/6/0', indexBuilder: new InlineIndexBuilder(), index: null, loaded: true, segmentMaxRows: 120,
+    });
+    for (let i = 0; i < n; i += 100) {
+      await shard.insert({ numRows: 100, columns: { id: BigInt64Array.from({ length: 100 }, (_, j) => BigInt(i + j)), g: g.slice(i, i + 100), b: bytes.slice(2 * i, 2 * i + 200) } }, BigInt(i + 1), 0);
+    }
+    const popcount = (x: number) => { let c = 0; for (; x; x &= x - 1) c++; return c; };
+    for (const qi of [0, 77, 301]) {
+      const q = bytes.slice(2 * qi, 2 * qi + 2);
+      const order = Array.from({ length: n }, (_, i) => ({ i, d: popcount(q[0] ^ bytes[2 * i]) + popcount(q[1] ^ bytes[2 * i + 1]) })).sort((a, b) => a.d - b.d || a.i - b.i);
+      const groups = new Map<number, number[]>();
+      for (const { i } of order) {
+        const hits = groups.get(g[i]);
+        if (hits) { if (hits.length < 4) hits.push(i); } else if (groups.size < 5) groups.set(g[i], [i]);
+      }
+      const [part] = shard.searchGrouped({ readTs: 1n << 62n, vectorField: vectorField(bin), queries: q, nq: 1, topk: 5, metric: 'HAMMING', params: {} }, { field: groupingField(bin, 'g'), groupSize: 4, strict: true });
+      expect(part.groups.flatMap((grp) => grp.map((h) => Number(shard.primaryKeyOf(h))))).toEqual([...groups.values()].flat());
+    }
+    await shard.close();
+  });
+});
