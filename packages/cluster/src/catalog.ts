@@ -1,8 +1,8 @@
 import { ErrorCode, ShoalError, invalidParameter } from '@shoal/actors';
 import type { IndexSpec, IndexType, MetricType } from '@shoal/ann';
-import type { CollectionSchema } from '@shoal/shard';
+import type { CollectionSchema, ScalarIndexType } from '@shoal/shard';
 import type { ConsistencyLevel } from './service.ts';
-import { checkIndexReplace } from './index-params.ts';
+import { checkIndexReplace, checkScalarIndexAdd } from './index-params.ts';
 
 /** The vector index of a collection, as created (Milvus `indexParams`, resolved). */
 export interface IndexMeta {
@@ -13,6 +13,18 @@ export interface IndexMeta {
   spec: IndexSpec;
   /** Build parameters as given by the user (for describe). */
   params: Record<string, unknown>;
+}
+
+/**
+ * A scalar index of a collection (Milvus `indexParams` on a scalar field; at most one per field),
+ * built on every sealed segment (`@shoal/shard` `scalar-index/`).
+ */
+export interface ScalarIndexMeta {
+  indexName: string;
+  fieldName: string;
+  indexType: ScalarIndexType;
+  /** What the user asked for (`AUTOINDEX` = INVERTED stays visible in describe). */
+  requestedType: ScalarIndexType | 'AUTOINDEX';
 }
 
 /** A partition: name and id. */
@@ -30,6 +42,8 @@ export interface CollectionMeta {
   shardsNum: number;
   partitions: PartitionMeta[];
   index: IndexMeta | null;
+  /** Scalar indexes, one per scalar field at most (absent in catalogs written before they existed). */
+  scalarIndexes?: ScalarIndexMeta[];
   loaded: boolean;
   consistencyLevel: ConsistencyLevel;
   createdTimeMs: number;
@@ -49,6 +63,8 @@ export type CatalogCommand =
   | { op: 'createPartition'; collection: string; partition: string }
   | { op: 'dropPartition'; collection: string; partition: string }
   | { op: 'setIndex'; collection: string; index: IndexMeta | null }
+  | { op: 'createScalarIndex'; collection: string; index: ScalarIndexMeta }
+  | { op: 'dropScalarIndex'; collection: string; indexName: string }
   | { op: 'setLoaded'; collection: string; loaded: boolean }
   | { op: 'extendTso'; upperMs: number }
   | { op: 'extendIds'; upper: string };
@@ -155,6 +171,19 @@ export class Catalog {
         meta.index = cmd.index;
         return meta;
       }
+      case 'createScalarIndex': {
+        const meta = this.get(cmd.collection);
+        if (!checkScalarIndexAdd(meta, cmd.index)) meta.scalarIndexes = [...scalarIndexesOf(meta), cmd.index];
+        return meta;
+      }
+      case 'dropScalarIndex': {
+        const meta = this.get(cmd.collection);
+        const found = scalarIndexesOf(meta).find((i) => i.indexName === cmd.indexName);
+        if (!found) throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}][index=${cmd.indexName}]`);
+        if (meta.loaded) throw invalidParameter(`index cannot be dropped while collection "${meta.name}" is loaded; release it first`);
+        meta.scalarIndexes = scalarIndexesOf(meta).filter((i) => i !== found);
+        return meta;
+      }
       case 'setLoaded': {
         const meta = this.get(cmd.collection);
         if (cmd.loaded && !meta.index) throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}]: create an index before loading`);
@@ -169,6 +198,11 @@ export class Catalog {
         return undefined;
     }
   }
+}
+
+/** The scalar indexes of a collection (none when the catalog entry predates them). */
+export function scalarIndexesOf(meta: CollectionMeta): ScalarIndexMeta[] {
+  return meta.scalarIndexes ?? [];
 }
 
 /** The partition of `meta` called `name`. @throws ShoalError PartitionNotFound naming it. */

@@ -5,7 +5,9 @@ import { DEFAULT_PARTITION_KEY_PARTITIONS, partitionKeyPartitionNames } from './
 import { DEFAULT_PARTITION, partitionByName } from './catalog.ts';
 import type { CollectionMeta } from './catalog.ts';
 import { CONSISTENCY_LEVELS } from './consistency.ts';
-import { checkIndexReplace, resolveIndexParams } from './index-params.ts';
+import { checkIndexReplace, checkScalarIndexAdd, scalarIndexSpecs, splitIndexParams } from './index-params.ts';
+import { scalarIndexesOf } from './catalog.ts';
+import type { ScalarIndexMeta } from './catalog.ts';
 import type { RouterContext } from './router-context.ts';
 import type {
   CollectionDescription, CollectionMemory, CollectionStats, CreateCollectionRequest, IndexDescription, IndexParamInput, LoadState, SegmentMemoryStats,
@@ -30,11 +32,11 @@ export async function createCollection(ctx: RouterContext, req: CreateCollection
     id: 0, name: schema.name, description: schema.description, schema, shardsNum, partitions: [], index: null,
     loaded: false, consistencyLevel: level, createdTimeMs: ctx.system.env.clock.nowMs(),
   };
-  const indexes = (req.indexParams ?? []).map((p) => resolveIndexParams(draft, p));
+  const { vector: indexes, scalar } = splitIndexParams(draft, req.indexParams ?? []);
   if (indexes.length > 1) throw invalidParameter(`a collection has one vector field, so at most one index; got ${indexes.length} indexParams`);
   const load = req.load ?? indexes.length > 0;
   if (load && indexes.length === 0) throw new ShoalError(ErrorCode.IndexNotFound, `cannot load collection "${schema.name}" without an index: give indexParams or load later`);
-  const { id: _id, partitions: _p, ...meta } = { ...draft, index: indexes[0] ?? null, loaded: load };
+  const { id: _id, partitions: _p, ...meta } = { ...draft, index: indexes[0] ?? null, scalarIndexes: scalar, loaded: load };
   const created = (await ctx.command({ op: 'createCollection', meta, ...(partitionNames ? { partitionNames } : {}) }))!;
   ctx.shards.ensure(created);
 }
@@ -46,7 +48,7 @@ export async function describeCollection(ctx: RouterContext, name: string): Prom
   return {
     collectionName: meta.name, collectionId: BigInt(meta.id), description: meta.description, schema: meta.schema,
     shardsNum: meta.shardsNum, partitions: meta.partitions.map((p) => ({ partitionName: p.name, partitionId: BigInt(p.id) })),
-    indexes: meta.index ? [indexDescription(meta, stats)] : [], loadState: loadState(meta, stats),
+    indexes: [...(meta.index ? [indexDescription(meta, stats)] : []), ...scalarIndexesOf(meta).map((i) => scalarIndexDescription(i, stats))], loadState: loadState(meta, stats),
     consistencyLevel: meta.consistencyLevel, createdTimeMs: meta.createdTimeMs,
   };
 }
@@ -153,19 +155,38 @@ export async function dropPartition(ctx: RouterContext, collection: string, part
   await ctx.command({ op: 'dropPartition', collection: meta.name, partition });
 }
 
-/** `indexes/create`: one index on the vector field; builds run in the background on sealed segments. */
+/**
+ * `indexes/create`: the vector field's index and/or scalar indexes (one per scalar field); every
+ * entry is validated before any is created; builds run in the background on sealed segments.
+ */
 export async function createIndex(ctx: RouterContext, collection: string, params: IndexParamInput[]): Promise<void> {
   const meta = await ctx.collection(collection);
-  if (!Array.isArray(params) || params.length !== 1) throw invalidParameter(`indexParams must hold exactly one index (the vector field's), got ${Array.isArray(params) ? params.length : typeof params}`);
-  const index = resolveIndexParams(meta, params[0]);
-  if (checkIndexReplace(meta, index)) return;
-  await ctx.command({ op: 'setIndex', collection: meta.name, index });
-  await ctx.shards.askAll(meta, { t: 'setIndex', spec: index.spec });
+  if (!Array.isArray(params) || params.length === 0) throw invalidParameter(`indexParams must hold at least one index, got ${Array.isArray(params) ? 0 : typeof params}`);
+  const { vector, scalar } = splitIndexParams(meta, params);
+  const index = vector[0];
+  const vectorNew = index !== undefined && !checkIndexReplace(meta, index);
+  const scalarNew = scalar.filter((s) => !checkScalarIndexAdd(meta, s));
+  if (vectorNew) {
+    await ctx.command({ op: 'setIndex', collection: meta.name, index });
+    await ctx.shards.askAll(meta, { t: 'setIndex', spec: index.spec });
+  }
+  if (scalarNew.length === 0) return;
+  for (const s of scalarNew) await ctx.command({ op: 'createScalarIndex', collection: meta.name, index: s });
+  const updated = await ctx.collection(collection);
+  await ctx.shards.askAll(updated, { t: 'setScalarIndexes', specs: scalarIndexSpecs(updated) });
+}
+
+/** `indexes/list`: the vector index's name, then the scalar indexes' names. */
+export async function listIndexes(ctx: RouterContext, collection: string): Promise<string[]> {
+  const meta = await ctx.collection(collection);
+  return [...(meta.index ? [meta.index.indexName] : []), ...scalarIndexesOf(meta).map((i) => i.indexName)];
 }
 
 /** `indexes/describe`. @throws ShoalError IndexNotFound. */
 export async function describeIndex(ctx: RouterContext, collection: string, indexName: string): Promise<IndexDescription> {
   const meta = await ctx.collection(collection);
+  const scalar = scalarIndexesOf(meta).find((i) => i.indexName === indexName);
+  if (scalar) return scalarIndexDescription(scalar, await ctx.shards.askAll<ShardStats>(meta, { t: 'stats' }));
   if (!meta.index || (indexName && meta.index.indexName !== indexName)) {
     throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}][index=${indexName}]`);
   }
@@ -175,6 +196,12 @@ export async function describeIndex(ctx: RouterContext, collection: string, inde
 /** `indexes/drop`: Milvus requires the collection released first; so does Shoal. */
 export async function dropIndex(ctx: RouterContext, collection: string, indexName: string): Promise<void> {
   const meta = await ctx.collection(collection);
+  if (scalarIndexesOf(meta).some((i) => i.indexName === indexName)) {
+    await ctx.command({ op: 'dropScalarIndex', collection: meta.name, indexName });
+    const updated = await ctx.collection(collection);
+    await ctx.shards.askAll(updated, { t: 'setScalarIndexes', specs: scalarIndexSpecs(updated) });
+    return;
+  }
   if (!meta.index || meta.index.indexName !== indexName) throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}][index=${indexName}]`);
   if (meta.loaded) throw invalidParameter(`index cannot be dropped while collection "${meta.name}" is loaded; release it first`);
   await ctx.command({ op: 'setIndex', collection: meta.name, index: null });
@@ -192,6 +219,25 @@ function loadState(meta: CollectionMeta, stats: ShardStats[]): LoadState {
   if (!meta.loaded) return 'LoadStateNotLoad';
   const s = sumStats(stats);
   return s.loadedRows < s.totalRows ? 'LoadStateLoading' : 'LoadStateLoaded';
+}
+
+/** A scalar index's description: its build progress summed over the shards' sealed segments (Milvus reports no metric for scalar indexes). */
+function scalarIndexDescription(idx: ScalarIndexMeta, stats: ShardStats[]): IndexDescription {
+  let indexedRows = 0;
+  let totalRows = 0;
+  let failReason = '';
+  for (const s of stats) {
+    const p = s.scalarIndexes?.find((x) => x.fieldName === idx.fieldName && x.type === idx.indexType);
+    totalRows += p ? p.totalRows : s.totalRows;
+    indexedRows += p?.indexedRows ?? 0;
+    failReason ||= p?.failReason ?? '';
+  }
+  const pending = totalRows - indexedRows;
+  return {
+    indexName: idx.indexName, fieldName: idx.fieldName, indexType: idx.indexType, metricType: '', params: {},
+    indexState: failReason && pending > 0 ? 'Failed' : pending > 0 ? 'InProgress' : 'Finished',
+    indexedRows, totalRows, pendingIndexRows: pending, failReason,
+  };
 }
 
 function indexDescription(meta: CollectionMeta, stats: ShardStats[]): IndexDescription {

@@ -41,7 +41,7 @@ export class Router implements ShoalService {
 
   createIndex(collection: string, params: IndexParamInput[]): Promise<void> { return ddl.createIndex(this.ctx, collection, params); }
   describeIndex(collection: string, indexName: string): Promise<IndexDescription> { return ddl.describeIndex(this.ctx, collection, indexName); }
-  async listIndexes(collection: string): Promise<string[]> { const m = await this.ctx.collection(collection); return m.index ? [m.index.indexName] : []; }
+  listIndexes(collection: string): Promise<string[]> { return ddl.listIndexes(this.ctx, collection); }
   dropIndex(collection: string, indexName: string): Promise<void> { return ddl.dropIndex(this.ctx, collection, indexName); }
 
   insert(collection: string, rows: Row[], partitionName?: string): Promise<WriteResult> { return data.write(this.ctx, collection, rows, partitionName, 'insert'); }

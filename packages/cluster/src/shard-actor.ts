@@ -2,7 +2,7 @@ import { deferReply } from '@shoal/actors';
 import type { Actor, ActorContext } from '@shoal/actors';
 import type { IndexBuilder, IndexSearchParams, IndexSpec, MetricType } from '@shoal/ann';
 import { compileFilter, groupingField, openShard, outputRow, vectorField } from '@shoal/shard';
-import type { ColumnBatch, CollectionSchema, GroupValue, ObjectStore, PrimaryKey, ReadScope, RowHit, RowRef, SegmentMemory, Shard } from '@shoal/shard';
+import type { ColumnBatch, CollectionSchema, GroupValue, ObjectStore, PrimaryKey, ReadScope, RowHit, RowRef, ScalarIndexProgress, ScalarIndexSpec, SegmentMemory, Shard } from '@shoal/shard';
 import { COORD_PATH } from './coordinator.ts';
 import type { Row, SearchHit } from './service.ts';
 
@@ -46,6 +46,7 @@ export type ShardMsg =
   | { t: 'count'; read: ReadParams } // [number]
   | { t: 'flush' } // [void]
   | { t: 'setIndex'; spec: IndexSpec | null } // [void], builds continue in the background
+  | { t: 'setScalarIndexes'; specs: ScalarIndexSpec[] } // [void], builds continue in the background
   | { t: 'setLoaded'; loaded: boolean } // [void] once index files are loaded/dropped
   | { t: 'stats'; memory?: boolean }; // [ShardStats]
 
@@ -59,6 +60,8 @@ export interface ShardStats {
   loadedRows: number;
   totalRows: number;
   failReason: string;
+  /** Build progress of each scalar index (see `Shard.scalarIndexProgress`). */
+  scalarIndexes?: ScalarIndexProgress[];
   memory?: SegmentMemory[];
 }
 
@@ -68,6 +71,8 @@ export interface ShardActorOptions {
   shardNo: number;
   schema: CollectionSchema;
   index: IndexSpec | null;
+  /** The collection's scalar indexes. */
+  scalarIndexes?: ScalarIndexSpec[];
   loaded: boolean;
   store: ObjectStore;
   indexBuilder: IndexBuilder;
@@ -100,6 +105,7 @@ export class ShardActor implements Actor<ShardMsg> {
     this.shard = await openShard({
       env: ctx.env, store: this.o.store, collectionId: BigInt(collectionId), shardNo, schema: this.o.schema,
       walDir: `wal/${collectionId}/${shardNo}`, indexBuilder: this.o.indexBuilder, index: this.o.index, loaded: this.o.loaded,
+      scalarIndexes: this.o.scalarIndexes,
       segmentMaxBytes: this.o.segmentMaxBytes, segmentMaxRows: this.o.segmentMaxRows, onError: this.o.onError,
     });
   }
@@ -154,11 +160,14 @@ export class ShardActor implements Actor<ShardMsg> {
       case 'setIndex':
         this.background(shard.setIndex(msg.spec));
         return undefined;
+      case 'setScalarIndexes':
+        this.background(shard.setScalarIndexes(msg.specs));
+        return undefined;
       case 'setLoaded':
         this.background(shard.setLoaded(msg.loaded));
         return undefined;
       case 'stats': {
-        const stats: ShardStats = { rowCount: shard.rowCount, ...shard.indexProgress() };
+        const stats: ShardStats = { rowCount: shard.rowCount, ...shard.indexProgress(), scalarIndexes: shard.scalarIndexProgress() };
         if (msg.memory) stats.memory = shard.memory();
         return stats;
       }

@@ -60,7 +60,7 @@ describe('a single node end to end', () => {
     await expect(s.insert('nope', rows)).rejects.toMatchObject({ code: 100 });
     await expect(s.insert('c', [{ ...rows[0], tag: 'x' }])).rejects.toBeInstanceOf(ShoalError);
     await expect(s.createIndex('c', [{ fieldName: 'vec', metricType: 'L2', indexType: 'DISKANN' as 'FLAT' }])).rejects.toMatchObject({ code: 3000 });
-    await expect(s.createIndex('c', [{ fieldName: 'tag', metricType: 'L2', indexType: 'FLAT' }])).rejects.toMatchObject({ code: 3000 });
+    await expect(s.createIndex('c', [{ fieldName: 'tag', metricType: 'L2', indexType: 'FLAT' }])).rejects.toMatchObject({ code: 1100, message: expect.stringMatching(/index type FLAT cannot index \w+ field "tag"; scalar fields take AUTOINDEX/) });
     await expect(s.createIndex('c', [{ fieldName: 'vec', metricType: 'L2', indexType: 'HNSW', params: { M: 1 } }])).rejects.toMatchObject({ code: 1100, message: expect.stringMatching(/M.*\[2, 2048\]/) });
     await s.createIndex('c', [{ fieldName: 'vec', metricType: 'L2', indexType: 'FLAT' }]);
     await s.loadCollection('c');

@@ -18,13 +18,16 @@ const MILVUS_ONLY_METRICS = ['BM25', 'MHJACCARD'];
 /** Binary metrics that Milvus no longer offers for its binary indexes: answered 1100 (not a metric Shoal will add). */
 const RETIRED_BINARY_METRICS = ['SUBSTRUCTURE', 'SUPERSTRUCTURE'];
 
-/** Index types Shoal accepts (`AUTOINDEX` = Shoal's choice, see docs/api.md). */
-export const SUPPORTED_INDEX_TYPES = ['AUTOINDEX', 'FLAT', 'HNSW', 'IVF_FLAT', 'IVF_SQ8', 'IVF_PQ', 'BIN_FLAT', 'BIN_IVF_FLAT'] as const;
+/**
+ * Index types Shoal accepts (`AUTOINDEX` = Shoal's choice, see docs/api.md): vector indexes, and
+ * the scalar indexes INVERTED, STL_SORT, TRIE, BITMAP (the router checks the type against the field).
+ */
+export const SUPPORTED_INDEX_TYPES = ['AUTOINDEX', 'FLAT', 'HNSW', 'IVF_FLAT', 'IVF_SQ8', 'IVF_PQ', 'BIN_FLAT', 'BIN_IVF_FLAT',
+  'INVERTED', 'STL_SORT', 'TRIE', 'BITMAP'] as const;
 /** Milvus index types that Shoal does not implement yet (answered with 3000, not 1100). */
 const MILVUS_ONLY_INDEX_TYPES = ['IVF_RABITQ', 'SCANN', 'DISKANN',
   'HNSW_SQ', 'HNSW_PQ', 'HNSW_PRQ', 'GPU_BRUTE_FORCE', 'GPU_IVF_FLAT', 'GPU_IVF_PQ', 'GPU_CAGRA',
-  'SPARSE_INVERTED_INDEX', 'SPARSE_WAND', 'INVERTED', 'STL_SORT', 'TRIE',
-  'BITMAP', 'NGRAM', 'RTREE'];
+  'SPARSE_INVERTED_INDEX', 'SPARSE_WAND', 'NGRAM', 'RTREE', 'HYBRID'];
 
 /** Metric of the quick setup's FloatVector index when the request names none (Milvus's `DefaultMetricType`). */
 export const DEFAULT_METRIC = 'COSINE';
@@ -69,7 +72,8 @@ export function numericParams(params: Record<string, unknown> | undefined, drop:
 /**
  * Reads `body[key]` (an array of Milvus `IndexParam`) into `IndexParamInput[]`.
  * Each entry: `fieldName` (required), `indexName`, `metricType` (absent: the router's default for
- * the field's type, COSINE for FloatVector and HAMMING for BinaryVector, as Milvus), `indexType` or
+ * the field's type, COSINE for FloatVector and HAMMING for BinaryVector, as Milvus; none for a
+ * scalar field's INVERTED/STL_SORT/TRIE/BITMAP index), `indexType` or
  * `params.index_type` (default AUTOINDEX), `params`. Throws 1802/1801/1100/3000 (see body.ts).
  */
 export function readIndexParams(body: BodyReader, key: string): IndexParamInput[] {

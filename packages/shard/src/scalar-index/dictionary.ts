@@ -88,17 +88,8 @@ export class TermDictionary {
         if (strict ? keys[mid] <= x : keys[mid] < x) lo = mid + 1; else hi = mid;
       }
     } else if (this.kind === 'int64') {
-      const h = this.halves!;
       const x = v as bigint;
-      const xhi = Number(BigInt.asIntN(32, x >> 32n));
-      const xlo = Number(BigInt.asUintN(32, x));
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        const khi = h[2 * mid + HI];
-        const klo = h[2 * mid + LO] >>> 0;
-        const below = khi < xhi || (khi === xhi && (strict ? klo <= xlo : klo < xlo));
-        if (below) lo = mid + 1; else hi = mid;
-      }
+      return this.boundHalves(Number(BigInt.asIntN(32, x >> 32n)), Number(BigInt.asUintN(32, x)), strict);
     } else {
       const keys = this.keys as string[];
       const x = v as string;
@@ -107,6 +98,24 @@ export class TermDictionary {
         const c = compareCodePoints(keys[mid], x);
         if (strict ? c <= 0 : c < 0) lo = mid + 1; else hi = mid;
       }
+    }
+    return lo;
+  }
+
+  /**
+   * `bound` for an Int64 term given as its signed high and unsigned low 32-bit halves (no bigint
+   * arithmetic, for building over millions of rows).
+   */
+  boundHalves(xhi: number, xlo: number, strict: boolean): number {
+    const h = this.halves!;
+    let lo = 0;
+    let hi = this.keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const khi = h[2 * mid + HI];
+      const klo = h[2 * mid + LO] >>> 0;
+      const below = khi < xhi || (khi === xhi && (strict ? klo <= xlo : klo < xlo));
+      if (below) lo = mid + 1; else hi = mid;
     }
     return lo;
   }
@@ -185,6 +194,7 @@ export function buildDictionary(kind: KeyKind, column: ArrayLike<unknown>, valid
   const entryRows: number[] = [];
   const entryValues: unknown[] = [];
   const numeric = (kind === 'number' || kind === 'bool') && !isArray ? new Float64Array(numRows) : null;
+  const int64Column = kind === 'int64' && !isArray && column instanceof BigInt64Array ? column : null;
   let count = 0;
   for (let r = 0; r < numRows; r++) {
     if (valid && valid[r] === 0) continue;
@@ -198,6 +208,8 @@ export function buildDictionary(kind: KeyKind, column: ArrayLike<unknown>, valid
         entryRows.push(r);
         entryValues.push(v);
       }
+    } else if (int64Column) {
+      entryRows.push(r);
     } else if (numeric) {
       const v = Number(column[r]);
       if (Number.isNaN(v)) continue;
@@ -228,6 +240,8 @@ export function buildDictionary(kind: KeyKind, column: ArrayLike<unknown>, valid
     for (let k = 0; k < order.length; k++) rank[order[k]] = k;
     for (let i = 0; i < n; i++) termOf[i] = rank[termOf[i]];
     keys = order.map((i) => distinct[i]);
+  } else if (int64Column) {
+    keys = int64Terms(int64Column, entryRows, validBits, termOf);
   } else {
     const sorted = kind === 'int64' ? BigInt64Array.from(values as ArrayLike<bigint>).sort() : Float64Array.from(values as ArrayLike<number>).sort();
     keys = distinctSorted(sorted);
@@ -251,6 +265,37 @@ export function buildDictionary(kind: KeyKind, column: ArrayLike<unknown>, valid
   const fill = offsets.slice(0, m);
   for (let i = 0; i < n; i++) if (keep[i]) rows[fill[termOf[i]]++] = entryRows[i];
   return new TermDictionary(kind, keys, offsets, rows, validBits);
+}
+
+/**
+ * The distinct sorted values of the rows `entryRows` of an Int64 column, and (into `termOf`) each
+ * entry's term position — copying and comparing 32-bit halves, with no bigint per row.
+ */
+function int64Terms(col: BigInt64Array, entryRows: readonly number[], validBits: Bitset, termOf: Int32Array): BigInt64Array {
+  const n = entryRows.length;
+  const ch = new Int32Array(col.buffer, col.byteOffset, col.length * 2);
+  const sorted = new BigInt64Array(n);
+  const sh = new Int32Array(sorted.buffer);
+  for (let i = 0; i < n; i++) {
+    const r = entryRows[i];
+    sh[2 * i] = ch[2 * r];
+    sh[2 * i + 1] = ch[2 * r + 1];
+  }
+  sorted.sort();
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (m > 0 && sh[2 * i] === sh[2 * (m - 1)] && sh[2 * i + 1] === sh[2 * (m - 1) + 1]) continue;
+    sh[2 * m] = sh[2 * i];
+    sh[2 * m + 1] = sh[2 * i + 1];
+    m++;
+  }
+  const keys = sorted.slice(0, m);
+  const dict = new TermDictionary('int64', keys, new Int32Array(1), new Int32Array(0), validBits);
+  for (let i = 0; i < n; i++) {
+    const r = entryRows[i];
+    termOf[i] = dict.boundHalves(ch[2 * r + HI], ch[2 * r + LO] >>> 0, false);
+  }
+  return keys;
 }
 
 /** The distinct values of an ascending typed array (−0 and 0 count as one). */
