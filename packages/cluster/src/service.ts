@@ -242,7 +242,6 @@ export interface QueryPage {
   cursor?: string;
 }
 
-
 /** The node's API. See the file comment for conventions and errors. */
 export interface ShoalService {
   /** Creates a collection (and its index and load state). Errors: 105 bad schema, 1100 bad parameter or existing name, 3000 unsupported feature. */
