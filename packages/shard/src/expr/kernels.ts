@@ -26,11 +26,11 @@ export function compareNumbers(col: NumberColumn, n: number, op: KernelOp, v: nu
     const end = i + 32 < n ? i + 32 : n;
     let bits = 0;
     switch (op) {
-      case 'eq': for (let b = 0; i < end; i++, b++) if (col[i] === v) bits |= 1 << b; break;
-      case 'lt': for (let b = 0; i < end; i++, b++) if (col[i] < v) bits |= 1 << b; break;
-      case 'le': for (let b = 0; i < end; i++, b++) if (col[i] <= v) bits |= 1 << b; break;
-      case 'gt': for (let b = 0; i < end; i++, b++) if (col[i] > v) bits |= 1 << b; break;
-      case 'ge': for (let b = 0; i < end; i++, b++) if (col[i] >= v) bits |= 1 << b; break;
+      case 'eq': for (let b = 0; i < end; i++, b++) bits |= +(col[i] === v) << b; break;
+      case 'lt': for (let b = 0; i < end; i++, b++) bits |= +(col[i] < v) << b; break;
+      case 'le': for (let b = 0; i < end; i++, b++) bits |= +(col[i] <= v) << b; break;
+      case 'gt': for (let b = 0; i < end; i++, b++) bits |= +(col[i] > v) << b; break;
+      case 'ge': for (let b = 0; i < end; i++, b++) bits |= +(col[i] >= v) << b; break;
     }
     words[w] = bits;
   }
@@ -98,11 +98,11 @@ function compareInt64AsDouble(h: Int32Array, n: number, op: KernelOp, v: number,
     const end = i + 32 < n ? i + 32 : n;
     let bits = 0;
     switch (op) {
-      case 'eq': for (let b = 0; i < end; i++, b++) if (h[2 * i + HI] * TWO32 + (h[2 * i + LO] >>> 0) === v) bits |= 1 << b; break;
-      case 'lt': for (let b = 0; i < end; i++, b++) if (h[2 * i + HI] * TWO32 + (h[2 * i + LO] >>> 0) < v) bits |= 1 << b; break;
-      case 'le': for (let b = 0; i < end; i++, b++) if (h[2 * i + HI] * TWO32 + (h[2 * i + LO] >>> 0) <= v) bits |= 1 << b; break;
-      case 'gt': for (let b = 0; i < end; i++, b++) if (h[2 * i + HI] * TWO32 + (h[2 * i + LO] >>> 0) > v) bits |= 1 << b; break;
-      case 'ge': for (let b = 0; i < end; i++, b++) if (h[2 * i + HI] * TWO32 + (h[2 * i + LO] >>> 0) >= v) bits |= 1 << b; break;
+      case 'eq': for (let b = 0; i < end; i++, b++) bits |= +(h[2 * i + HI] * TWO32 + (h[2 * i + LO] >>> 0) === v) << b; break;
+      case 'lt': for (let b = 0; i < end; i++, b++) bits |= +(h[2 * i + HI] * TWO32 + (h[2 * i + LO] >>> 0) < v) << b; break;
+      case 'le': for (let b = 0; i < end; i++, b++) bits |= +(h[2 * i + HI] * TWO32 + (h[2 * i + LO] >>> 0) <= v) << b; break;
+      case 'gt': for (let b = 0; i < end; i++, b++) bits |= +(h[2 * i + HI] * TWO32 + (h[2 * i + LO] >>> 0) > v) << b; break;
+      case 'ge': for (let b = 0; i < end; i++, b++) bits |= +(h[2 * i + HI] * TWO32 + (h[2 * i + LO] >>> 0) >= v) << b; break;
     }
     words[w] = bits;
   }
