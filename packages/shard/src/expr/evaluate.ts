@@ -57,11 +57,12 @@ function evaluateTri(expr: BoundExpr, ctx: EvalContext): Tri {
     case 'const': return constTri(expr.value, ctx.n);
     case 'not': return notTri(evaluateTri(expr.child, ctx));
     case 'and': {
-      let acc = evaluateTri(expr.children[0], ctx);
+      const children = planConjunction(expr.children, ctx);
+      let acc = evaluateTri(children[0], ctx);
       const outer = ctx.mask;
-      for (let k = 1; k < expr.children.length && !isAllFalse(acc); k++) {
+      for (let k = 1; k < children.length && !isAllFalse(acc); k++) {
         if (acc.f === null) ctx.mask = acc.t.words;
-        const next = evaluateTri(expr.children[k], ctx);
+        const next = evaluateTri(children[k], ctx);
         ctx.mask = outer;
         acc = andTri(acc, next);
       }
@@ -89,6 +90,36 @@ function evaluateTri(expr: BoundExpr, ctx: EvalContext): Tri {
     case 'compareValues':
       return evaluateCompareValues(expr, ctx);
   }
+}
+
+/**
+ * Cost classes of the operands of an `and`, cheapest first: answered by a scalar index (a few
+ * posting lists), a typed-array kernel over one column, then per-row work (strings, JSON, Array
+ * values, arithmetic, nested logic).
+ */
+const COST = { index: 0, kernel: 1, rowWise: 2 } as const;
+
+function costOf(e: BoundExpr, ctx: EvalContext): number {
+  switch (e.kind) {
+    case 'compare': case 'in': case 'range': {
+      if (ctx.source.scalarIndex?.(e.field) !== undefined) return COST.index;
+      return e.dataType === 'VarChar' ? COST.rowWise : COST.kernel;
+    }
+    case 'isNull': return e.field !== undefined ? COST.kernel : COST.rowWise;
+    case 'const': return COST.index;
+    default: return COST.rowWise;
+  }
+}
+
+/**
+ * The operands of an `and` in evaluation order (a stable sort by {@link costOf}): cheap operands
+ * first, so that the costly per-row loops that follow only visit the rows still passing (see
+ * `EvalContext.mask`). Reordering is sound because `and` is commutative also in three-valued logic.
+ */
+function planConjunction(children: readonly BoundExpr[], ctx: EvalContext): readonly BoundExpr[] {
+  const ranked = children.map((e, i) => ({ e, i, c: costOf(e, ctx) }));
+  ranked.sort((x, y) => x.c - y.c || x.i - y.i);
+  return ranked.map((r) => r.e);
 }
 
 /** The rows matching `pred` by `field`'s scalar index (a private copy), or `undefined` to scan. */
