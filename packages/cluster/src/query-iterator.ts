@@ -19,13 +19,14 @@ import { invalidParameter } from '@shoal/actors';
 import { comparePrimaryKeys, primaryField } from '@shoal/shard';
 import type { PrimaryKey } from '@shoal/shard';
 import type { CollectionMeta } from './catalog.ts';
+import { decodeCursor, encodeCursor, keyKind, parseCursorKey } from './cursor.ts';
 import { MAX_TOPK, readParams } from './data.ts';
 import { resolveOutputFields } from './results.ts';
 import type { RouterContext } from './router-context.ts';
 import { DEFAULT_ITERATOR_BATCH } from './service.ts';
 import type { QueryIteratorRequest, QueryPage, Row } from './service.ts';
 
-/** What a cursor carries (version 1). */
+/** What a cursor carries (version 1; wire form in cursor.ts, plus `k` key kind and `pk` key). */
 interface CursorState {
   /** Collection id: a cursor is only valid for the collection (incarnation) it was made for. */
   collectionId: number;
@@ -37,45 +38,21 @@ interface CursorState {
   left?: number;
 }
 
-/** Cursor wire form: base64url of this JSON (`v` version, `c` collection id, `ts` decimal, `k` key kind, `pk` key, `left`). */
-interface CursorJson {
-  v: 1;
-  c: number;
-  ts: string;
-  k: 'i' | 's';
-  pk: string;
-  left?: number;
-}
-
-/** Encodes a cursor as an opaque URL-safe string (see {@link CursorJson}). */
-export function encodeCursor(c: CursorState): string {
-  const json: CursorJson = { v: 1, c: c.collectionId, ts: c.snapshotTs.toString(), k: typeof c.lastPk === 'string' ? 's' : 'i', pk: String(c.lastPk) };
-  if (c.left !== undefined) json.left = c.left;
-  return Buffer.from(JSON.stringify(json), 'utf8').toString('base64url');
+/** Encodes a query iterator cursor as an opaque URL-safe string. */
+export function encodeQueryCursor(c: CursorState): string {
+  return encodeCursor(c, { k: keyKind(c.lastPk), pk: String(c.lastPk) });
 }
 
 /**
- * Decodes a cursor made by {@link encodeCursor}.
- * @throws ShoalError ParameterInvalid "malformed cursor" for anything else.
+ * Decodes a cursor made by {@link encodeQueryCursor}.
+ * @throws ShoalError ParameterInvalid "malformed query iterator cursor" for anything else.
  */
-export function decodeCursor(text: unknown): CursorState {
-  const bad = (why: string) => invalidParameter(`malformed query iterator cursor (${why}): pass the \`cursor\` of the previous page unchanged, or omit it to start a new iteration`);
-  if (typeof text !== 'string' || text === '') throw bad('not a non-empty string');
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) throw bad('not base64url');
-  let json: Partial<CursorJson>;
-  try {
-    json = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<CursorJson>;
-  } catch {
-    throw bad('not a cursor');
-  }
-  if (json === null || typeof json !== 'object' || json.v !== 1) throw bad('unknown version');
-  if (typeof json.c !== 'number' || !Number.isSafeInteger(json.c)) throw bad('no collection id');
-  if (typeof json.ts !== 'string' || !/^\d{1,20}$/.test(json.ts)) throw bad('no snapshot timestamp');
-  if (typeof json.pk !== 'string' || (json.k !== 'i' && json.k !== 's')) throw bad('no primary key');
-  if (json.k === 'i' && (!/^-?\d{1,20}$/.test(json.pk) || BigInt.asIntN(64, BigInt(json.pk)) !== BigInt(json.pk))) throw bad('bad Int64 primary key');
-  if (json.left !== undefined && (typeof json.left !== 'number' || !Number.isSafeInteger(json.left) || json.left < 1)) throw bad('bad row budget');
-  const state: CursorState = { collectionId: json.c, snapshotTs: BigInt(json.ts), lastPk: json.k === 'i' ? BigInt(json.pk) : json.pk };
-  if (json.left !== undefined) state.left = json.left;
+export function decodeQueryCursor(text: unknown): CursorState {
+  const env = decodeCursor(text, 'query iterator');
+  const lastPk = parseCursorKey(env.json.k, env.json.pk);
+  if (lastPk === undefined) throw env.bad('bad primary key');
+  const state: CursorState = { collectionId: env.collectionId, snapshotTs: env.snapshotTs, lastPk };
+  if (env.left !== undefined) state.left = env.left;
   return state;
 }
 
@@ -103,7 +80,7 @@ export async function queryPage(ctx: RouterContext, req: QueryIteratorRequest): 
       state.left = req.limit;
     }
   } else {
-    state = checkCursor(decodeCursor(req.cursor), meta, read.nowTs);
+    state = checkCursor(decodeQueryCursor(req.cursor), meta, read.nowTs);
   }
   read.snapshotTs = state.snapshotTs;
   const n = Math.min(batch, state.left ?? batch);
@@ -115,7 +92,7 @@ export async function queryPage(ctx: RouterContext, req: QueryIteratorRequest): 
   if (rows.length < n || left === 0) return { rows };
   const next: CursorState = { collectionId: meta.id, snapshotTs: state.snapshotTs, lastPk: rows[rows.length - 1][pkName] as PrimaryKey };
   if (left !== undefined) next.left = left;
-  return { rows, cursor: encodeCursor(next) };
+  return { rows, cursor: encodeQueryCursor(next) };
 }
 
 /**

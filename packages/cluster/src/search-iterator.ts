@@ -28,10 +28,11 @@
  */
 import { invalidParameter } from '@shoal/actors';
 import { smallerIsBetter } from '@shoal/ann';
-import { primaryField } from '@shoal/shard';
+import { annsField, primaryField } from '@shoal/shard';
 import type { PrimaryKey } from '@shoal/shard';
 import { metricOf } from './catalog.ts';
 import type { CollectionMeta } from './catalog.ts';
+import { decodeCursor, encodeCursor, keyKind, parseCursorKey } from './cursor.ts';
 import { MAX_TOPK, search } from './data.ts';
 import type { RouterContext } from './router-context.ts';
 import { DEFAULT_ITERATOR_BATCH } from './service.ts';
@@ -54,23 +55,9 @@ interface CursorState {
   left?: number;
 }
 
-/** Cursor wire form: base64url of this JSON (`v` version, `c` collection id, `ts` decimal, `d` distance, `k` key kind, `pks` keys, `s` their scores, `left`). */
-interface CursorJson {
-  v: 1;
-  c: number;
-  ts: string;
-  d: number;
-  k: 'i' | 's';
-  pks: string[];
-  s: number[];
-  left?: number;
-}
-
-/** Encodes a cursor as an opaque URL-safe string (see {@link CursorJson}). */
+/** Encodes a search iterator cursor as an opaque URL-safe string (cursor.ts, plus `d` distance, `k` key kind, `pks` keys, `s` their scores). */
 export function encodeSearchCursor(c: CursorState): string {
-  const json: CursorJson = { v: 1, c: c.collectionId, ts: c.snapshotTs.toString(), d: c.lastDistance, k: typeof c.seen[0].pk === 'string' ? 's' : 'i', pks: c.seen.map((e) => String(e.pk)), s: c.seen.map((e) => e.score) };
-  if (c.left !== undefined) json.left = c.left;
-  return Buffer.from(JSON.stringify(json), 'utf8').toString('base64url');
+  return encodeCursor(c, { d: c.lastDistance, k: keyKind(c.seen[0].pk), pks: c.seen.map((e) => String(e.pk)), s: c.seen.map((e) => e.score) });
 }
 
 /**
@@ -78,27 +65,16 @@ export function encodeSearchCursor(c: CursorState): string {
  * @throws ShoalError ParameterInvalid "malformed search iterator cursor" for anything else.
  */
 export function decodeSearchCursor(text: unknown): CursorState {
-  const bad = (why: string) => invalidParameter(`malformed search iterator cursor (${why}): pass the \`cursor\` of the previous page unchanged, or omit it to start a new iteration`);
-  if (typeof text !== 'string' || text === '') throw bad('not a non-empty string');
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) throw bad('not base64url');
-  let json: Partial<CursorJson>;
-  try {
-    json = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<CursorJson>;
-  } catch {
-    throw bad('not a cursor');
-  }
-  if (json === null || typeof json !== 'object' || json.v !== 1) throw bad('unknown version');
-  if (typeof json.c !== 'number' || !Number.isSafeInteger(json.c)) throw bad('no collection id');
-  if (typeof json.ts !== 'string' || !/^\d{1,20}$/.test(json.ts)) throw bad('no snapshot timestamp');
-  if (typeof json.d !== 'number' || !Number.isFinite(json.d)) throw bad('no distance');
-  if ((json.k !== 'i' && json.k !== 's') || !Array.isArray(json.pks) || json.pks.length === 0 || json.pks.some((p) => typeof p !== 'string')) throw bad('no primary keys');
-  if (json.k === 'i' && json.pks.some((p) => !/^-?\d{1,20}$/.test(p) || BigInt.asIntN(64, BigInt(p)) !== BigInt(p))) throw bad('bad Int64 primary key');
-  const scores = json.s;
-  if (!Array.isArray(scores) || scores.length !== json.pks.length || scores.some((x) => typeof x !== 'number' || !Number.isFinite(x))) throw bad('no scores');
-  if (json.left !== undefined && (typeof json.left !== 'number' || !Number.isSafeInteger(json.left) || json.left < 1)) throw bad('bad hit budget');
-  const seen = json.pks.map((p, i) => ({ pk: json.k === 'i' ? BigInt(p) : p, score: scores[i] }));
-  const state: CursorState = { collectionId: json.c, snapshotTs: BigInt(json.ts), lastDistance: json.d, seen };
-  if (json.left !== undefined) state.left = json.left;
+  const env = decodeCursor(text, 'search iterator');
+  const { d, k, pks, s: scores } = env.json;
+  if (typeof d !== 'number' || !Number.isFinite(d)) throw env.bad('no distance');
+  if (!Array.isArray(pks) || pks.length === 0) throw env.bad('no primary keys');
+  const keys = pks.map((p) => parseCursorKey(k, p));
+  if (keys.some((x) => x === undefined)) throw env.bad('bad primary key');
+  if (!Array.isArray(scores) || scores.length !== pks.length || scores.some((x) => typeof x !== 'number' || !Number.isFinite(x))) throw env.bad('no scores');
+  const seen = keys.map((pk, i) => ({ pk: pk as PrimaryKey, score: scores[i] as number }));
+  const state: CursorState = { collectionId: env.collectionId, snapshotTs: env.snapshotTs, lastDistance: d, seen };
+  if (env.left !== undefined) state.left = env.left;
   return state;
 }
 
@@ -132,7 +108,7 @@ export async function searchPage(ctx: RouterContext, req: SearchIteratorRequest)
   const left = state.left === undefined ? undefined : state.left - hits.length;
   if (hits.length < n || left === 0) return { hits };
   const last = hits[hits.length - 1].distance;
-  const sign = smallerIsBetter(metricOf(meta, req.searchParams?.metricType)) ? 1 : -1;
+  const sign = smallerIsBetter(metricOf(meta, annsField(meta.schema, req.annsField).name, req.searchParams?.metricType)) ? 1 : -1;
   const near = (score: number) => sign * (last - score) <= 2 * Math.max(tolerance(last), tolerance(score));
   const seen = (state.seen ?? []).filter((e) => near(e.score));
   for (const h of hits) if (near(h.distance)) seen.push({ pk: h.id, score: h.distance });
@@ -153,7 +129,7 @@ function tolerance(d: number): number {
  */
 function pageWindow(meta: CollectionMeta, req: SearchIteratorRequest, state: Partial<CursorState>): { filter?: string; searchParams?: SearchIteratorRequest['searchParams'] } {
   if (state.lastDistance === undefined) return { filter: req.filter, searchParams: req.searchParams };
-  const metric = metricOf(meta, req.searchParams?.metricType);
+  const metric = metricOf(meta, annsField(meta.schema, req.annsField).name, req.searchParams?.metricType);
   const given = req.searchParams?.params ?? {};
   const distance = smallerIsBetter(metric);
   const radius = given.radius ?? (distance ? Number.MAX_VALUE : -Number.MAX_VALUE);

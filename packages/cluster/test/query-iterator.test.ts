@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from '../src/query-iterator.ts';
+import { decodeQueryCursor as decodeCursor, encodeQueryCursor as encodeCursor } from '../src/query-iterator.ts';
 import type { QueryIteratorRequest, Row, ShoalService } from '../src/index.ts';
 import { randomVectors, testNode } from './helpers.ts';
 
