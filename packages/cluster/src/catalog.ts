@@ -1,10 +1,11 @@
 import { ErrorCode, ShoalError, invalidParameter } from '@shoal/actors';
 import type { IndexSpec, IndexType, MetricType } from '@shoal/ann';
+import { vectorField, vectorFields } from '@shoal/shard';
 import type { CollectionSchema, ScalarIndexType } from '@shoal/shard';
 import type { ConsistencyLevel } from './service.ts';
 import { checkIndexReplace, checkScalarIndexAdd } from './index-params.ts';
 
-/** The vector index of a collection, as created (Milvus `indexParams`, resolved). */
+/** The index of one vector field of a collection, as created (Milvus `indexParams`, resolved). */
 export interface IndexMeta {
   indexName: string;
   fieldName: string;
@@ -41,7 +42,13 @@ export interface CollectionMeta {
   schema: CollectionSchema;
   shardsNum: number;
   partitions: PartitionMeta[];
-  index: IndexMeta | null;
+  /**
+   * Catalogs written before multi-vector collections: the index of the only vector field. Read it
+   * through {@link vectorIndexesOf}; `setIndex` moves it into `vectorIndexes`.
+   */
+  index?: IndexMeta | null;
+  /** The vector indexes, one per vector field at most, in creation order. */
+  vectorIndexes?: IndexMeta[];
   /** Scalar indexes, one per scalar field at most (absent in catalogs written before they existed). */
   scalarIndexes?: ScalarIndexMeta[];
   loaded: boolean;
@@ -62,7 +69,8 @@ export type CatalogCommand =
   | { op: 'dropCollection'; name: string }
   | { op: 'createPartition'; collection: string; partition: string }
   | { op: 'dropPartition'; collection: string; partition: string }
-  | { op: 'setIndex'; collection: string; index: IndexMeta | null }
+  /** Creates `index` on its field, or with `index: null` drops the index of `fieldName` (absent: the first vector field). */
+  | { op: 'setIndex'; collection: string; index: IndexMeta | null; fieldName?: string }
   | { op: 'createScalarIndex'; collection: string; index: ScalarIndexMeta }
   | { op: 'dropScalarIndex'; collection: string; indexName: string }
   | { op: 'setLoaded'; collection: string; loaded: boolean }
@@ -168,7 +176,9 @@ export class Catalog {
         const meta = this.get(cmd.collection);
         if (cmd.index) checkIndexReplace(meta, cmd.index);
         else if (meta.loaded) throw invalidParameter(`index cannot be dropped while collection "${meta.name}" is loaded; release it first`);
-        meta.index = cmd.index;
+        const field = cmd.index?.fieldName ?? cmd.fieldName ?? vectorField(meta.schema).name;
+        meta.vectorIndexes = [...vectorIndexesOf(meta).filter((i) => i.fieldName !== field), ...(cmd.index ? [cmd.index] : [])];
+        delete meta.index;
         return meta;
       }
       case 'createScalarIndex': {
@@ -186,7 +196,7 @@ export class Catalog {
       }
       case 'setLoaded': {
         const meta = this.get(cmd.collection);
-        if (cmd.loaded && !meta.index) throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}]: create an index before loading`);
+        if (cmd.loaded) checkAllIndexed(meta);
         meta.loaded = cmd.loaded;
         return meta;
       }
@@ -212,11 +222,36 @@ export function partitionByName(meta: CollectionMeta, name: string): PartitionMe
   return p;
 }
 
-/** The metric used by a collection's searches: its index's, or the `requested` one. */
-export function metricOf(meta: CollectionMeta, requested?: MetricType): MetricType {
-  const m = meta.index?.spec.metric;
+/** The vector indexes of a collection, one per indexed vector field (a pre-multi-vector catalog entry's `index` included). */
+export function vectorIndexesOf(meta: CollectionMeta): IndexMeta[] {
+  return meta.vectorIndexes ?? (meta.index ? [meta.index] : []);
+}
+
+/** The index of vector field `fieldName`, or undefined when it has none. */
+export function indexOfField(meta: CollectionMeta, fieldName: string): IndexMeta | undefined {
+  return vectorIndexesOf(meta).find((i) => i.fieldName === fieldName);
+}
+
+/**
+ * Checks that every vector field of the collection has an index (Milvus: a collection loads only
+ * once each vector field is indexed).
+ * @throws ShoalError IndexNotFound naming the fields without an index.
+ */
+export function checkAllIndexed(meta: CollectionMeta): void {
+  const missing = vectorFields(meta.schema).filter((f) => !indexOfField(meta, f.name)).map((f) => `"${f.name}"`);
+  if (missing.length > 0) {
+    throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}]: create an index on vector field${missing.length > 1 ? 's' : ''} ${missing.join(', ')} before loading`);
+  }
+}
+
+/**
+ * The metric used by a search of vector field `fieldName`: its index's, or the `requested` one.
+ * @throws ShoalError ParameterInvalid if `requested` differs from the index's metric.
+ */
+export function metricOf(meta: CollectionMeta, fieldName: string, requested?: MetricType): MetricType {
+  const m = indexOfField(meta, fieldName)?.spec.metric;
   if (m && requested && requested !== m) {
-    throw invalidParameter(`metric type not match: the index of collection "${meta.name}" uses ${m}, the search asked for ${requested}`);
+    throw invalidParameter(`metric type not match: the index of field "${fieldName}" of collection "${meta.name}" uses ${m}, the search asked for ${requested}`);
   }
   return m ?? requested ?? 'COSINE';
 }

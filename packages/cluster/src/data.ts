@@ -1,9 +1,9 @@
-import { ErrorCode, ShoalError, invalidParameter, notSupported } from '@shoal/actors';
+import { invalidParameter, notSupported } from '@shoal/actors';
 import { validateSearchParams } from '@shoal/ann';
 import type { IndexSearchParams } from '@shoal/ann';
-import { columnWidth, compileFilter, primaryField, rowsToBatch, toPrimaryKeys, vectorField, writeBinaryVector } from '@shoal/shard';
+import { columnWidth, compileFilter, annsField, primaryField, rowsToBatch, toPrimaryKeys, writeBinaryVector } from '@shoal/shard';
 import type { FieldSchema, PrimaryKey } from '@shoal/shard';
-import { DEFAULT_PARTITION, metricOf, partitionByName } from './catalog.ts';
+import { DEFAULT_PARTITION, indexOfField, metricOf, partitionByName } from './catalog.ts';
 import type { CollectionMeta } from './catalog.ts';
 import { guaranteeTs } from './consistency.ts';
 import type { RouterContext } from './router-context.ts';
@@ -127,21 +127,18 @@ export async function query(ctx: RouterContext, req: QueryRequest): Promise<Row[
  */
 export async function search(ctx: RouterContext, req: SearchRequest, snapshotTs?: bigint): Promise<SearchHit[][]> {
   const meta = await ctx.loadedCollection(req.collectionName);
-  const vf = vectorField(meta.schema);
-  if (req.annsField !== undefined && req.annsField !== vf.name) {
-    throw new ShoalError(ErrorCode.FieldNotFound, `annsField "${req.annsField}" is not a vector field of collection "${meta.name}"; its vector field is "${vf.name}"`);
-  }
+  const vf = annsField(meta.schema, req.annsField);
   const limit = checkCount('limit', req.limit, 1);
   const offset = checkCount('offset', req.offset ?? 0, 0);
   if (limit + offset > MAX_TOPK) throw invalidParameter(`limit + offset must be at most ${MAX_TOPK}, got ${limit + offset}`);
   const queries = queryVectors(req.data, vf);
   const nq = req.data.length;
-  const metric = metricOf(meta, req.searchParams?.metricType);
-  const params = searchParams(meta, limit + offset, req.searchParams?.params ?? {});
+  const metric = metricOf(meta, vf.name, req.searchParams?.metricType);
+  const params = searchParams(meta, vf.name, limit + offset, req.searchParams?.params ?? {});
   const read = await readParams(ctx, meta, req, req.filter ?? '', resolveOutputFields(meta.schema, req.outputFields ?? [], false), req.filterParams);
   if (snapshotTs !== undefined) read.snapshotTs = snapshotTs;
-  if (req.groupingField !== undefined) return searchGrouped(ctx, meta, req, { read, queries, nq, metric, params, limit, offset });
-  const parts = await ctx.shards.askAll<SearchHit[][]>(meta, { t: 'search', read, queries, nq, topk: limit + offset, metric, params });
+  if (req.groupingField !== undefined) return searchGrouped(ctx, meta, req, { read, annsField: vf.name, queries, nq, metric, params, limit, offset });
+  const parts = await ctx.shards.askAll<SearchHit[][]>(meta, { t: 'search', read, annsField: vf.name, queries, nq, topk: limit + offset, metric, params });
   return Array.from({ length: nq }, (_, q) => sortHits(metric, parts.flatMap((p) => p[q])).slice(offset, offset + limit));
 }
 
@@ -193,13 +190,13 @@ function checkFilterParams(raw: unknown): Record<string, unknown> | undefined {
 }
 
 /**
- * The index search parameters of a search for top-`topk`: `ef` (HNSW), `nprobe` (IVF types) and the
- * range window `radius`/`range_filter` (every type; numbers or numeric strings, as SDKs send them),
- * validated against the collection's index. @throws ShoalError ParameterInvalid.
+ * The index search parameters of a search of vector field `fieldName` for top-`topk`: `ef` (HNSW),
+ * `nprobe` (IVF types) and the range window `radius`/`range_filter` (every type; numbers or numeric
+ * strings, as SDKs send them), validated against the field's index. @throws ShoalError ParameterInvalid.
  */
-function searchParams(meta: CollectionMeta, topk: number, raw: Record<string, unknown>): IndexSearchParams {
+export function searchParams(meta: CollectionMeta, fieldName: string, topk: number, raw: Record<string, unknown>): IndexSearchParams {
   if (typeof raw !== 'object' || raw === null) throw invalidParameter('searchParams.params must be an object, e.g. { "ef": 64 }');
-  const spec = meta.index!.spec;
+  const spec = indexOfField(meta, fieldName)!.spec;
   const params: IndexSearchParams = {};
   const num = (v: unknown) => (typeof v === 'string' ? Number(v) : (v as number));
   if (spec.type === 'HNSW' && raw.ef !== undefined) params.ef = num(raw.ef);
@@ -220,7 +217,7 @@ function searchParams(meta: CollectionMeta, topk: number, raw: Record<string, un
  * @throws ShoalError ParameterInvalid naming the bad query and what is allowed; OperationNotSupported
  *   for a text query on a FloatVector field (Milvus's full-text search).
  */
-function queryVectors(data: unknown, vf: FieldSchema): Float32Array | Uint8Array {
+export function queryVectors(data: unknown, vf: FieldSchema): Float32Array | Uint8Array {
   if (!Array.isArray(data) || data.length === 0) throw invalidParameter('search data must be a non-empty array of vectors');
   if (data.length > MAX_NQ) throw invalidParameter(`at most ${MAX_NQ} query vectors per search, got ${data.length}`);
   if (vf.dataType === 'BinaryVector') {
@@ -237,7 +234,7 @@ function queryVectors(data: unknown, vf: FieldSchema): Float32Array | Uint8Array
   data.forEach((v: unknown, q) => {
     if (typeof v === 'string') throw notSupported(`full-text search (search data[${q}] is text; "${vf.name}" is a FloatVector field)`);
     if (!(Array.isArray(v) || v instanceof Float32Array)) throw invalidParameter(`search data[${q}] must be an array of ${dim} numbers`);
-    if (v.length !== dim) throw invalidParameter(`search data[${q}] has dimension ${v.length}; the collection's vector field has dimension ${dim}`);
+    if (v.length !== dim) throw invalidParameter(`search data[${q}] has dimension ${v.length}; vector field "${vf.name}" has dimension ${dim}`);
     for (let d = 0; d < dim; d++) {
       const x = v[d];
       if (typeof x !== 'number' || !Number.isFinite(x)) throw invalidParameter(`search data[${q}][${d}] must be a finite number`);
@@ -247,7 +244,8 @@ function queryVectors(data: unknown, vf: FieldSchema): Float32Array | Uint8Array
   return out;
 }
 
-function checkCount(name: string, v: unknown, min: number): number {
+/** `v` as a count in [`min`, MAX_TOPK]. @throws ShoalError ParameterInvalid naming `name`. */
+export function checkCount(name: string, v: unknown, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > MAX_TOPK) throw invalidParameter(`${name} must be an integer in [${min}, ${MAX_TOPK}], got ${JSON.stringify(v)}`);
   return v;
 }

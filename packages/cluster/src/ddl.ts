@@ -1,9 +1,9 @@
 import { ErrorCode, ShoalError, invalidParameter } from '@shoal/actors';
-import { buildSchema, validateName, vectorField } from '@shoal/shard';
+import { buildSchema, validateName } from '@shoal/shard';
 import type { CollectionSchema } from '@shoal/shard';
 import { DEFAULT_PARTITION_KEY_PARTITIONS, partitionKeyPartitionNames } from './partition-key.ts';
-import { DEFAULT_PARTITION, partitionByName } from './catalog.ts';
-import type { CollectionMeta } from './catalog.ts';
+import { DEFAULT_PARTITION, checkAllIndexed, partitionByName, vectorIndexesOf } from './catalog.ts';
+import type { CollectionMeta, IndexMeta } from './catalog.ts';
 import { CONSISTENCY_LEVELS } from './consistency.ts';
 import { checkIndexReplace, checkScalarIndexAdd, scalarIndexSpecs, splitIndexParams } from './index-params.ts';
 import { scalarIndexesOf } from './catalog.ts';
@@ -29,14 +29,14 @@ export async function createCollection(ctx: RouterContext, req: CreateCollection
   if (!CONSISTENCY_LEVELS.includes(level)) throw invalidParameter(`consistencyLevel ${JSON.stringify(level)} is not valid; allowed: ${CONSISTENCY_LEVELS.join(', ')}`);
   const partitionNames = partitionKeyPartitions(schema, req.numPartitions);
   const draft: CollectionMeta = {
-    id: 0, name: schema.name, description: schema.description, schema, shardsNum, partitions: [], index: null,
+    id: 0, name: schema.name, description: schema.description, schema, shardsNum, partitions: [],
     loaded: false, consistencyLevel: level, createdTimeMs: ctx.system.env.clock.nowMs(),
   };
   const { vector: indexes, scalar } = splitIndexParams(draft, req.indexParams ?? []);
-  if (indexes.length > 1) throw invalidParameter(`a collection has one vector field, so at most one index; got ${indexes.length} indexParams`);
   const load = req.load ?? indexes.length > 0;
+  const { id: _id, partitions: _p, ...meta } = { ...draft, vectorIndexes: indexes, scalarIndexes: scalar, loaded: load };
   if (load && indexes.length === 0) throw new ShoalError(ErrorCode.IndexNotFound, `cannot load collection "${schema.name}" without an index: give indexParams or load later`);
-  const { id: _id, partitions: _p, ...meta } = { ...draft, index: indexes[0] ?? null, scalarIndexes: scalar, loaded: load };
+  if (load) checkAllIndexed({ ...draft, vectorIndexes: indexes });
   const created = (await ctx.command({ op: 'createCollection', meta, ...(partitionNames ? { partitionNames } : {}) }))!;
   ctx.shards.ensure(created);
 }
@@ -48,7 +48,7 @@ export async function describeCollection(ctx: RouterContext, name: string): Prom
   return {
     collectionName: meta.name, collectionId: BigInt(meta.id), description: meta.description, schema: meta.schema,
     shardsNum: meta.shardsNum, partitions: meta.partitions.map((p) => ({ partitionName: p.name, partitionId: BigInt(p.id) })),
-    indexes: [...(meta.index ? [indexDescription(meta, stats)] : []), ...scalarIndexesOf(meta).map((i) => scalarIndexDescription(i, stats))], loadState: loadState(meta, stats),
+    indexes: [...vectorIndexesOf(meta).map((i) => indexDescription(i, stats)), ...scalarIndexesOf(meta).map((i) => scalarIndexDescription(i, stats))], loadState: loadState(meta, stats),
     consistencyLevel: meta.consistencyLevel, createdTimeMs: meta.createdTimeMs,
   };
 }
@@ -63,11 +63,11 @@ export async function dropCollection(ctx: RouterContext, name: string): Promise<
 /**
  * `collections/load`: marks the collection loaded (searches and queries are served) and loads its
  * segment indexes in the background; `getLoadState` reports `LoadStateLoading` until they are in.
- * @throws ShoalError IndexNotFound if the collection has no vector index (as Milvus).
+ * @throws ShoalError IndexNotFound if a vector field has no index (as Milvus), naming the fields.
  */
 export async function loadCollection(ctx: RouterContext, name: string): Promise<void> {
   const meta = await ctx.collection(name);
-  if (!meta.index) throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}]: create an index on "${vectorField(meta.schema).name}" before loading`);
+  checkAllIndexed(meta);
   if (!meta.loaded) await ctx.command({ op: 'setLoaded', collection: meta.name, loaded: true });
   await ctx.shards.askAll(meta, { t: 'setLoaded', loaded: true });
 }
@@ -156,19 +156,19 @@ export async function dropPartition(ctx: RouterContext, collection: string, part
 }
 
 /**
- * `indexes/create`: the vector field's index and/or scalar indexes (one per scalar field); every
- * entry is validated before any is created; builds run in the background on sealed segments.
+ * `indexes/create`: vector indexes (one per vector field) and/or scalar indexes (one per scalar
+ * field); every entry is validated before any is created; builds run in the background on sealed
+ * segments.
  */
 export async function createIndex(ctx: RouterContext, collection: string, params: IndexParamInput[]): Promise<void> {
   const meta = await ctx.collection(collection);
   if (!Array.isArray(params) || params.length === 0) throw invalidParameter(`indexParams must hold at least one index, got ${Array.isArray(params) ? 0 : typeof params}`);
   const { vector, scalar } = splitIndexParams(meta, params);
-  const index = vector[0];
-  const vectorNew = index !== undefined && !checkIndexReplace(meta, index);
+  const vectorNew = vector.filter((v) => !checkIndexReplace(meta, v));
   const scalarNew = scalar.filter((s) => !checkScalarIndexAdd(meta, s));
-  if (vectorNew) {
+  for (const index of vectorNew) {
     await ctx.command({ op: 'setIndex', collection: meta.name, index });
-    await ctx.shards.askAll(meta, { t: 'setIndex', spec: index.spec });
+    await ctx.shards.askAll(meta, { t: 'setIndex', fieldName: index.fieldName, spec: index.spec });
   }
   if (scalarNew.length === 0) return;
   for (const s of scalarNew) await ctx.command({ op: 'createScalarIndex', collection: meta.name, index: s });
@@ -176,21 +176,23 @@ export async function createIndex(ctx: RouterContext, collection: string, params
   await ctx.shards.askAll(updated, { t: 'setScalarIndexes', specs: scalarIndexSpecs(updated) });
 }
 
-/** `indexes/list`: the vector index's name, then the scalar indexes' names. */
+/** `indexes/list`: the vector indexes' names, then the scalar indexes' names. */
 export async function listIndexes(ctx: RouterContext, collection: string): Promise<string[]> {
   const meta = await ctx.collection(collection);
-  return [...(meta.index ? [meta.index.indexName] : []), ...scalarIndexesOf(meta).map((i) => i.indexName)];
+  return [...vectorIndexesOf(meta).map((i) => i.indexName), ...scalarIndexesOf(meta).map((i) => i.indexName)];
 }
 
-/** `indexes/describe`. @throws ShoalError IndexNotFound. */
+/**
+ * `indexes/describe`: the index called `indexName` (empty: the first vector index, as single-vector
+ * clients ask). @throws ShoalError IndexNotFound.
+ */
 export async function describeIndex(ctx: RouterContext, collection: string, indexName: string): Promise<IndexDescription> {
   const meta = await ctx.collection(collection);
   const scalar = scalarIndexesOf(meta).find((i) => i.indexName === indexName);
   if (scalar) return scalarIndexDescription(scalar, await ctx.shards.askAll<ShardStats>(meta, { t: 'stats' }));
-  if (!meta.index || (indexName && meta.index.indexName !== indexName)) {
-    throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}][index=${indexName}]`);
-  }
-  return indexDescription(meta, await ctx.shards.askAll<ShardStats>(meta, { t: 'stats' }));
+  const vector = indexName ? vectorIndexesOf(meta).find((i) => i.indexName === indexName) : vectorIndexesOf(meta)[0];
+  if (!vector) throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}][index=${indexName}]`);
+  return indexDescription(vector, await ctx.shards.askAll<ShardStats>(meta, { t: 'stats' }));
 }
 
 /** `indexes/drop`: Milvus requires the collection released first; so does Shoal. */
@@ -202,10 +204,11 @@ export async function dropIndex(ctx: RouterContext, collection: string, indexNam
     await ctx.shards.askAll(updated, { t: 'setScalarIndexes', specs: scalarIndexSpecs(updated) });
     return;
   }
-  if (!meta.index || meta.index.indexName !== indexName) throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}][index=${indexName}]`);
+  const vector = vectorIndexesOf(meta).find((i) => i.indexName === indexName);
+  if (!vector) throw new ShoalError(ErrorCode.IndexNotFound, `index not found[collection=${meta.name}][index=${indexName}]`);
   if (meta.loaded) throw invalidParameter(`index cannot be dropped while collection "${meta.name}" is loaded; release it first`);
-  await ctx.command({ op: 'setIndex', collection: meta.name, index: null });
-  await ctx.shards.askAll(meta, { t: 'setIndex', spec: null });
+  await ctx.command({ op: 'setIndex', collection: meta.name, index: null, fieldName: vector.fieldName });
+  await ctx.shards.askAll(meta, { t: 'setIndex', fieldName: vector.fieldName, spec: null });
 }
 
 function sumStats(stats: ShardStats[]): ShardStats {
@@ -240,9 +243,9 @@ function scalarIndexDescription(idx: ScalarIndexMeta, stats: ShardStats[]): Inde
   };
 }
 
-function indexDescription(meta: CollectionMeta, stats: ShardStats[]): IndexDescription {
-  const idx = meta.index!;
-  const s = sumStats(stats);
+/** A vector index's description: its field's build progress summed over the shards' sealed segments. */
+function indexDescription(idx: IndexMeta, stats: ShardStats[]): IndexDescription {
+  const s = sumStats(stats.map((st) => ({ ...st, ...st.vectorIndexes?.find((p) => p.fieldName === idx.fieldName) })));
   const pending = s.totalRows - s.indexedRows;
   return {
     indexName: idx.indexName, fieldName: idx.fieldName, indexType: idx.spec.type, metricType: idx.spec.metric,

@@ -27,6 +27,8 @@ export const MAX_GROUPED_HITS = 16_384;
 /** The parts of a search that `data.search` has validated and resolved. */
 export interface ResolvedSearch {
   read: ReadParams;
+  /** The vector field searched. */
+  annsField: string;
   /** Query vectors, row-major (see `SearchPlan.queries`). */
   queries: Float32Array | Uint8Array;
   nq: number;
@@ -61,7 +63,7 @@ export async function searchGrouped(ctx: RouterContext, meta: CollectionMeta, re
   if (!s.read.outputFields.includes(field.name)) s.read.outputFields.push(field.name);
   const keys = hitKeys(s.metric, field.name);
   const strict = req.strictGroupSize === true;
-  const base = { t: 'searchGrouped', read: s.read, metric: s.metric, params: s.params, groupingField: field.name, groupSize, strict } as const;
+  const base = { t: 'searchGrouped', read: s.read, annsField: s.annsField, metric: s.metric, params: s.params, groupingField: field.name, groupSize, strict } as const;
   const parts = await ctx.shards.askAll<GroupedPart<SearchHit>[]>(meta, { ...base, queries: s.queries, nq: s.nq, topk } satisfies ShardMsg);
   const width = s.queries.length / s.nq;
   return Promise.all(Array.from({ length: s.nq }, async (_, q) => {

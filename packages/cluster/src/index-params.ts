@@ -1,8 +1,9 @@
 import { ErrorCode, ShoalError, invalidParameter, notSupported } from '@shoal/actors';
 import { validateIndexSpec } from '@shoal/ann';
-import type { IndexBuildParams, IndexType, MetricType } from '@shoal/ann';
+import type { IndexBuildParams, IndexSpec, IndexType, MetricType } from '@shoal/ann';
 import { SCALAR_INDEX_TYPES, fieldByName, isScalarIndexType, isVectorType, validateScalarIndex } from '@shoal/shard';
 import type { ScalarIndexSpec, VectorType } from '@shoal/shard';
+import { vectorIndexesOf } from './catalog.ts';
 import type { CollectionMeta, IndexMeta, ScalarIndexMeta } from './catalog.ts';
 import type { IndexParamInput } from './service.ts';
 
@@ -30,8 +31,8 @@ export const VECTOR_INDEXING: Readonly<Record<VectorType, { types: readonly Inde
 };
 
 /**
- * Resolves Milvus `indexParams` for a collection into an {@link IndexMeta}: the field must be the
- * collection's vector field (scalar fields: {@link resolveScalarIndexParams}); the type AUTOINDEX or one of the
+ * Resolves Milvus `indexParams` for a collection into an {@link IndexMeta}: the field must be a
+ * vector field of the collection (scalar fields: {@link resolveScalarIndexParams}); the type AUTOINDEX or one of the
  * field's kind (FloatVector: FLAT, HNSW, IVF_FLAT, IVF_SQ8, IVF_PQ; BinaryVector: BIN_FLAT,
  * BIN_IVF_FLAT); the metric one of the field's kind (L2/IP/COSINE; HAMMING/JACCARD), by default
  * COSINE or HAMMING; the parameters valid for the type (numeric strings accepted, as Milvus does).
@@ -127,7 +128,8 @@ export function checkScalarIndexAdd(meta: CollectionMeta, next: ScalarIndexMeta)
     }
     if (cur.indexName === next.indexName) throw duplicateName(meta, next.indexName, cur.fieldName);
   }
-  if (meta.index?.indexName === next.indexName) throw duplicateName(meta, next.indexName, meta.index.fieldName);
+  const vectorNamed = vectorIndexesOf(meta).find((i) => i.indexName === next.indexName);
+  if (vectorNamed) throw duplicateName(meta, next.indexName, vectorNamed.fieldName);
   return false;
 }
 
@@ -152,15 +154,22 @@ function normalizeParams(params: Record<string, unknown>): Record<string, unknow
 }
 
 /**
- * Checks that a new index may be created next to the existing one: Milvus allows one index per
- * field; creating the same one again is a no-op, a different one (or one named as a scalar index) is an error.
- * @returns true if `next` is identical to the existing index (nothing to do).
+ * Checks that a new vector index may be created next to the existing ones: Milvus allows one index
+ * per field and distinct index names; creating the same one again is a no-op, a different one on
+ * the same field (or one named as another field's index) is an error.
+ * @returns true if `next` is identical to the field's existing index (nothing to do).
+ * @throws ShoalError IndexDuplicate naming the existing index.
  */
 export function checkIndexReplace(meta: CollectionMeta, next: IndexMeta): boolean {
-  const taken = (meta.scalarIndexes ?? []).find((i) => i.indexName === next.indexName);
+  const taken = [...(meta.scalarIndexes ?? []), ...vectorIndexesOf(meta)].find((i) => i.indexName === next.indexName && i.fieldName !== next.fieldName);
   if (taken) throw duplicateName(meta, next.indexName, taken.fieldName);
-  const cur = meta.index;
+  const cur = vectorIndexesOf(meta).find((i) => i.fieldName === next.fieldName);
   if (!cur) return false;
-  if (cur.fieldName === next.fieldName && cur.indexName === next.indexName && JSON.stringify(cur.spec) === JSON.stringify(next.spec)) return true;
+  if (cur.indexName === next.indexName && JSON.stringify(cur.spec) === JSON.stringify(next.spec)) return true;
   throw new ShoalError(ErrorCode.IndexDuplicate, `at most one distinct index is allowed per field: collection "${meta.name}" already has index "${cur.indexName}" on "${cur.fieldName}" (${cur.spec.type}, ${cur.spec.metric}); drop it first`);
+}
+
+/** The vector indexes of a collection as the shards take them: spec by vector field name. */
+export function vectorIndexSpecs(meta: CollectionMeta): Record<string, IndexSpec> {
+  return Object.fromEntries(vectorIndexesOf(meta).map((i) => [i.fieldName, i.spec]));
 }

@@ -1,8 +1,10 @@
 import { deferReply } from '@shoal/actors';
 import type { Actor, ActorContext } from '@shoal/actors';
 import type { IndexBuilder, IndexSearchParams, IndexSpec, MetricType } from '@shoal/ann';
-import { compileFilter, groupingField, openShard, outputRow, vectorField } from '@shoal/shard';
-import type { ColumnBatch, CollectionSchema, GroupValue, ObjectStore, PrimaryKey, ReadScope, RowHit, RowRef, ScalarIndexProgress, ScalarIndexSpec, SegmentMemory, Shard } from '@shoal/shard';
+import { compileFilter, fieldByName, groupingField, openShard, outputRow } from '@shoal/shard';
+import type {
+  ColumnBatch, CollectionSchema, GroupValue, ObjectStore, PrimaryKey, ReadScope, RowHit, RowRef, ScalarIndexProgress, ScalarIndexSpec, SegmentMemory, Shard, VectorIndexProgress,
+} from '@shoal/shard';
 import { COORD_PATH } from './coordinator.ts';
 import type { Row, SearchHit } from './service.ts';
 
@@ -39,13 +41,13 @@ export type ShardMsg =
   | { t: 'delete'; pks: PrimaryKey[] } // [{ ts, count }]
   | { t: 'deleteWhere'; filter: string; filterParams?: Record<string, unknown>; partitions?: number[] } // [{ ts, count }]
   | { t: 'dropPartition'; partitionId: number } // [{ ts }]
-  | { t: 'search'; read: ReadParams; queries: Float32Array | Uint8Array; nq: number; topk: number; metric: MetricType; params: IndexSearchParams } // [SearchHit[][]]
-  | { t: 'searchGrouped'; read: ReadParams; queries: Float32Array | Uint8Array; nq: number; topk: number; metric: MetricType; params: IndexSearchParams; groupingField: string; groupSize: number; strict: boolean; only?: GroupValue[] } // [GroupedPart<SearchHit>[]]
+  | { t: 'search'; read: ReadParams; annsField: string; queries: Float32Array | Uint8Array; nq: number; topk: number; metric: MetricType; params: IndexSearchParams } // [SearchHit[][]]
+  | { t: 'searchGrouped'; read: ReadParams; annsField: string; queries: Float32Array | Uint8Array; nq: number; topk: number; metric: MetricType; params: IndexSearchParams; groupingField: string; groupSize: number; strict: boolean; only?: GroupValue[] } // [GroupedPart<SearchHit>[]]
   | { t: 'query'; read: ReadParams; offset: number; limit?: number } // [Row[]]
   | { t: 'queryAfter'; read: ReadParams; after?: PrimaryKey; limit: number } // [Row[]], ascending primary keys
   | { t: 'count'; read: ReadParams } // [number]
   | { t: 'flush' } // [void]
-  | { t: 'setIndex'; spec: IndexSpec | null } // [void], builds continue in the background
+  | { t: 'setIndex'; fieldName: string; spec: IndexSpec | null } // [void], builds continue in the background
   | { t: 'setScalarIndexes'; specs: ScalarIndexSpec[] } // [void], builds continue in the background
   | { t: 'setLoaded'; loaded: boolean } // [void] once index files are loaded/dropped
   | { t: 'stats'; memory?: boolean }; // [ShardStats]
@@ -62,6 +64,8 @@ export interface ShardStats {
   failReason: string;
   /** Build progress of each scalar index (see `Shard.scalarIndexProgress`). */
   scalarIndexes?: ScalarIndexProgress[];
+  /** Build and load progress of each vector field's index (see `Shard.vectorIndexProgress`). */
+  vectorIndexes?: VectorIndexProgress[];
   memory?: SegmentMemory[];
 }
 
@@ -70,7 +74,8 @@ export interface ShardActorOptions {
   collectionId: number;
   shardNo: number;
   schema: CollectionSchema;
-  index: IndexSpec | null;
+  /** The collection's vector indexes by vector field name. */
+  vectorIndexes: Record<string, IndexSpec>;
   /** The collection's scalar indexes. */
   scalarIndexes?: ScalarIndexSpec[];
   loaded: boolean;
@@ -104,7 +109,7 @@ export class ShardActor implements Actor<ShardMsg> {
     const { collectionId, shardNo } = this.o;
     this.shard = await openShard({
       env: ctx.env, store: this.o.store, collectionId: BigInt(collectionId), shardNo, schema: this.o.schema,
-      walDir: `wal/${collectionId}/${shardNo}`, indexBuilder: this.o.indexBuilder, index: this.o.index, loaded: this.o.loaded,
+      walDir: `wal/${collectionId}/${shardNo}`, indexBuilder: this.o.indexBuilder, index: null, vectorIndexes: this.o.vectorIndexes, loaded: this.o.loaded,
       scalarIndexes: this.o.scalarIndexes,
       segmentMaxBytes: this.o.segmentMaxBytes, segmentMaxRows: this.o.segmentMaxRows, onError: this.o.onError,
     });
@@ -140,13 +145,13 @@ export class ShardActor implements Actor<ShardMsg> {
       }
       case 'search':
         return deferReply(this.read(msg.read, (scope) => shard.search({
-          ...scope, vectorField: vectorField(this.o.schema), queries: msg.queries, nq: msg.nq, topk: msg.topk, metric: msg.metric, params: msg.params,
+          ...scope, vectorField: fieldByName(this.o.schema, msg.annsField), queries: msg.queries, nq: msg.nq, topk: msg.topk, metric: msg.metric, params: msg.params,
         }).map((hits) => hits.map((h): SearchHit => ({ id: shard.primaryKeyOf(h), distance: h.score, fields: this.row(h, msg.read.outputFields) })))));
       case 'searchGrouped': {
         const groupBy = { field: groupingField(this.o.schema, msg.groupingField), groupSize: msg.groupSize, strict: msg.strict, only: msg.only && new Set(msg.only) };
         const hit = (h: RowHit): SearchHit => ({ id: shard.primaryKeyOf(h), distance: h.score, fields: this.row(h, msg.read.outputFields) });
         return deferReply(this.read(msg.read, (scope) => shard.searchGrouped({
-          ...scope, vectorField: vectorField(this.o.schema), queries: msg.queries, nq: msg.nq, topk: msg.topk, metric: msg.metric, params: msg.params,
+          ...scope, vectorField: fieldByName(this.o.schema, msg.annsField), queries: msg.queries, nq: msg.nq, topk: msg.topk, metric: msg.metric, params: msg.params,
         }, groupBy).map((part) => ({ cutoff: part.cutoff, groups: part.groups.map((g) => g.map(hit)) }))));
       }
       case 'query':
@@ -158,7 +163,7 @@ export class ShardActor implements Actor<ShardMsg> {
       case 'flush':
         return deferReply(shard.flush());
       case 'setIndex':
-        this.background(shard.setIndex(msg.spec));
+        this.background(shard.setIndex(msg.spec, msg.fieldName));
         return undefined;
       case 'setScalarIndexes':
         this.background(shard.setScalarIndexes(msg.specs));
@@ -167,7 +172,7 @@ export class ShardActor implements Actor<ShardMsg> {
         this.background(shard.setLoaded(msg.loaded));
         return undefined;
       case 'stats': {
-        const stats: ShardStats = { rowCount: shard.rowCount, ...shard.indexProgress(), scalarIndexes: shard.scalarIndexProgress() };
+        const stats: ShardStats = { rowCount: shard.rowCount, ...shard.indexProgress(), scalarIndexes: shard.scalarIndexProgress(), vectorIndexes: shard.vectorIndexProgress() };
         if (msg.memory) stats.memory = shard.memory();
         return stats;
       }

@@ -3,7 +3,7 @@ import type { IndexBuilder } from '@shoal/ann';
 import type { ObjectStore } from '@shoal/shard';
 import type { CollectionMeta } from './catalog.ts';
 import { ShardActor, shardPath } from './shard-actor.ts';
-import { scalarIndexSpecs } from './index-params.ts';
+import { scalarIndexSpecs, vectorIndexSpecs } from './index-params.ts';
 import type { ShardMsg } from './shard-actor.ts';
 
 /** Storage settings of the shards of a node. */
@@ -42,7 +42,7 @@ export class ShardHost {
       if (this.running.has(path)) continue;
       this.running.add(path);
       this.system.spawn(path, () => new ShardActor({
-        collectionId: meta.id, shardNo: n, schema: meta.schema, index: meta.index?.spec ?? null, loaded: meta.loaded,
+        collectionId: meta.id, shardNo: n, schema: meta.schema, vectorIndexes: vectorIndexSpecs(meta), loaded: meta.loaded,
         scalarIndexes: scalarIndexSpecs(meta),
         store: this.settings.store, indexBuilder: this.settings.indexBuilder,
         segmentMaxBytes: this.settings.segmentMaxBytes, segmentMaxRows: this.settings.segmentMaxRows, onError: this.settings.onError,

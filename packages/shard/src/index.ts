@@ -20,6 +20,7 @@ export type { ReadScope } from './read/snapshot.ts';
 export { Shard, DEFAULT_SEGMENT_MAX_BYTES, DEFAULT_SEGMENT_MAX_ROWS } from './shard/shard.ts';
 export type { ShardOptions } from './shard/shard.ts';
 export type { SegmentMemory } from './shard/memory.ts';
+export type { VectorIndexProgress } from './shard/vector-field-indexes.ts';
 export { openShard } from './shard/open.ts';
 export type { ScalarIndex, ScalarIndexType, IndexPredicate, ScalarValue } from './scalar-index/types.ts';
 export { buildScalarIndex, isScalarIndexType, validateScalarIndex, SCALAR_INDEX_TYPES } from './scalar-index/build.ts';

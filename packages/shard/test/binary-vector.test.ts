@@ -5,7 +5,7 @@ import { createTestEnv } from '@shoal/actors/node';
 import { InlineIndexBuilder } from '@shoal/ann';
 import type { IndexSpec } from '@shoal/ann';
 import {
-  buildSchema, columnWidth, compileFilter, decodeBase64, LocalObjectStore, openShard, readValue, rowsToBatch, vectorField,
+  buildSchema, columnWidth, compileFilter, decodeBase64, LocalObjectStore, openShard, readValue, rowsToBatch, vectorField, vectorFields,
 } from '../src/index.ts';
 import type { Shard } from '../src/index.ts';
 import { decodeColumn, encodeColumn } from '../src/storage/column-codec.ts';
@@ -43,13 +43,18 @@ describe('BinaryVector schema', () => {
     }
   });
 
-  it('a collection has exactly one vector field, float or binary', () => {
-    const two = () => buildSchema('two', '', [
+  it('a collection has 1 to 10 vector fields, float or binary mixed', () => {
+    const two = buildSchema('two', '', [
       { name: 'id', dataType: 'Int64', isPrimaryKey: true },
       { name: 'f', dataType: 'FloatVector', dim: 4 },
       { name: 'b', dataType: 'BinaryVector', dim: 8 },
     ], false);
-    expect(codeOf(two)).toBe(3000);
+    expect(vectorFields(two).map((f) => [f.name, f.dim])).toEqual([['f', 4], ['b', 8]]);
+    const vectors = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `v${i}`, dataType: 'FloatVector' as const, dim: 2 + i }));
+    expect(vectorFields(buildSchema('ten', '', [{ name: 'id', dataType: 'Int64', isPrimaryKey: true }, ...vectors(10)], false))).toHaveLength(10);
+    const eleven = () => buildSchema('eleven', '', [{ name: 'id', dataType: 'Int64', isPrimaryKey: true }, ...vectors(11)], false);
+    expect(codeOf(eleven)).toBe(105);
+    expect(eleven).toThrow(/has 11 vector fields .*at most 10 are allowed/);
     expect(() => buildSchema('none', '', [{ name: 'id', dataType: 'Int64', isPrimaryKey: true }], false)).toThrow(/FloatVector or BinaryVector/);
   });
 });

@@ -155,7 +155,7 @@ describe('segment memory', () => {
     const tagBytes = Array.from({ length: 500 }, (_, i) => `t${i}`.length + 32).reduce((a, b) => a + b, 0);
     expect(growing).toEqual({
       segmentId: growing.segmentId, state: 'Growing', rows: 500, deletedRows: 0, partitionIds: [0, 5],
-      rawBytes: 500 * (20 + 8 + DIM * 4) + tagBytes, rawVectorBytes: 500 * DIM * 4, indexType: null, indexBytes: 0,
+      rawBytes: 500 * (20 + 8 + DIM * 4) + tagBytes, rawVectorBytes: 500 * DIM * 4, indexType: null, indexBytes: 0, vectorIndexes: [],
     });
     await shard.delete([3n], nextTs());
     await shard.flush();
@@ -164,7 +164,10 @@ describe('segment memory', () => {
     const [sealed, fresh] = shard.memory();
     expect(builder.built).toHaveLength(1);
     expect(builder.built[0].memoryBytes()).toBeGreaterThan(0);
-    expect(sealed).toEqual({ ...growing, state: 'Sealed', deletedRows: 1, indexType: 'HNSW', indexBytes: builder.built[0].memoryBytes() });
+    expect(sealed).toEqual({
+      ...growing, state: 'Sealed', deletedRows: 1, indexType: 'HNSW', indexBytes: builder.built[0].memoryBytes(),
+      vectorIndexes: [{ fieldName: 'v', indexType: 'HNSW', indexBytes: builder.built[0].memoryBytes() }],
+    });
     expect(fresh).toMatchObject({ state: 'Growing', rows: 7, partitionIds: [0], rawVectorBytes: 7 * DIM * 4, indexType: null, indexBytes: 0 });
     expect(fresh.segmentId).not.toBe(sealed.segmentId);
     await shard.setLoaded(false);

@@ -29,10 +29,11 @@ export function sortHits(metric: MetricType, hits: RowHit[]): RowHit[] {
   return hits.sort(smallerIsBetter(metric) ? (a, b) => a.score - b.score : (a, b) => b.score - a.score);
 }
 
-const flatCache = new WeakMap<Segment, { rows: number; index: VectorIndex }>();
+/** Exact indexes per segment, by vector field name. */
+const flatCache = new WeakMap<Segment, Map<string, { rows: number; index: VectorIndex }>>();
 
 /**
- * Searches every segment for the `topk` best visible rows passing the filter, per query, and
+ * Searches `plan.vectorField` of every segment for the `topk` best visible rows passing the filter, per query, and
  * merges them (best first). Sealed segments with an index of the same metric use it with the
  * filter bitset, as `planFilteredSearch` (@shoal/ann) decides — it widens IVF probes for filters
  * and picks an exact scan of the passing rows where that keeps recall and costs less; other
@@ -62,12 +63,12 @@ export function searchSegments(segments: readonly Segment[], plan: SearchPlan): 
 }
 
 /**
- * The index to search `seg` for the top-`k` with, and its parameters: the segment's ANN index as
- * planned for `passing` rows of `seg.numRows` passing (`exact: false`), else an exact FLAT
+ * The index to search `seg` for the top-`k` with, and its parameters: the segment's ANN index of
+ * `plan.vectorField` as planned for `passing` rows of `seg.numRows` passing (`exact: false`), else an exact FLAT
  * (`exact: true`).
  */
 export function segmentSearch(seg: Segment, plan: SearchPlan, passing: number, k: number): { index: VectorIndex; params: IndexSearchParams; exact: boolean } {
-  const own = seg.index;
+  const own = seg.vectorIndexes.get(plan.vectorField.name);
   if (own && own.spec.metric === plan.metric && own.count === seg.numRows) {
     const planned = planFilteredSearch(own.spec, own.count, passing, k, plan.params);
     if (!planned.exact) return { index: own, params: planned.params, exact: own.spec.type === 'FLAT' || own.spec.type === 'BIN_FLAT' };
@@ -76,16 +77,18 @@ export function segmentSearch(seg: Segment, plan: SearchPlan, passing: number, k
 }
 
 /**
- * A FLAT index over the segment's vectors — BIN_FLAT over the bytes of a BinaryVector field —
- * cached per segment while its row count is unchanged.
+ * A FLAT index over the segment's vectors of `plan.vectorField` — BIN_FLAT over the bytes of a BinaryVector field —
+ * cached per segment and field while its row count is unchanged.
  */
 export function exactIndex(seg: Segment, plan: SearchPlan): VectorIndex {
-  const cached = flatCache.get(seg);
+  let perField = flatCache.get(seg);
+  if (!perField) flatCache.set(seg, (perField = new Map()));
+  const cached = perField.get(plan.vectorField.name);
   if (cached && cached.rows === seg.numRows && cached.index.spec.metric === plan.metric) return cached.index;
   const dim = plan.vectorField.dim!;
   const vectors = seg.column(plan.vectorField.name) as Float32Array | Uint8Array;
   const type = plan.vectorField.dataType === 'BinaryVector' ? 'BIN_FLAT' : 'FLAT';
   const index = buildIndex({ type, metric: plan.metric, dim, params: {} }, vectors, seg.numRows, { seed: 0 });
-  flatCache.set(seg, { rows: seg.numRows, index });
+  perField.set(plan.vectorField.name, { rows: seg.numRows, index });
   return index;
 }

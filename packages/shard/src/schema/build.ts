@@ -1,4 +1,4 @@
-import { ErrorCode, ShoalError, invalidParameter, notSupported } from '@shoal/actors';
+import { ErrorCode, ShoalError, invalidParameter } from '@shoal/actors';
 import type { ArrayElementType, CollectionSchema, DataType, FieldSchema } from './types.ts';
 import { DYNAMIC_FIELD } from './types.ts';
 import { isVectorType } from './vector.ts';
@@ -42,6 +42,8 @@ export const LIMITS = {
   maxDim: 32_768,
   maxVarCharLength: 65_535,
   maxFields: 64,
+  /** Vector fields per collection (Milvus `proxy.maxVectorFieldNum`, default 4; Shoal allows 10). */
+  maxVectorFields: 10,
   maxArrayCapacity: 4096,
   firstFieldId: 100,
 } as const;
@@ -64,8 +66,8 @@ export function validateName(kind: string, name: unknown): string {
 /**
  * Builds and validates a collection schema, assigning field ids 100, 101, … in order (as Milvus does).
  * Rules: exactly one primary key of type Int64 or VarChar; `autoId` only on the primary key;
- * exactly one vector field: a FloatVector with dim in [2, 32768] or a BinaryVector with dim (bits)
- * a multiple of 8 in [8, 32768]; VarChar needs `maxLength` in [1, 65535];
+ * 1 to {@link LIMITS}.maxVectorFields (10) vector fields (Milvus "Multi-Vector Hybrid Search"), each
+ * a FloatVector with dim in [2, 32768] or a BinaryVector with dim (bits) a multiple of 8 in [8, 32768]; VarChar needs `maxLength` in [1, 65535];
  * unique field names. At most one partition-key field (`isPartitionKey`), Int64 or VarChar, not the
  * primary key (Milvus "Use Partition Key").
  * Array (Milvus "Array Field"): `elementType` one of {@link ARRAY_ELEMENT_TYPES}, `maxCapacity` in
@@ -153,10 +155,9 @@ export function buildSchema(name: string, description: string, fields: FieldInpu
   const keys = out.filter((f) => f.isPartitionKey);
   if (keys.length > 1) throw illegal(`collection "${name}" may have one partition-key field, found ${keys.length}: ${keys.map((f) => f.name).join(', ')}`);
   const vectors = out.filter((f) => isVectorType(f.dataType));
-  if (vectors.length !== 1) {
-    throw vectors.length === 0
-      ? illegal(`collection "${name}" needs a vector field (FloatVector or BinaryVector)`)
-      : notSupported(`more than one vector field per collection (found ${vectors.length})`);
+  if (vectors.length === 0) throw illegal(`collection "${name}" needs a vector field (FloatVector or BinaryVector)`);
+  if (vectors.length > LIMITS.maxVectorFields) {
+    throw illegal(`collection "${name}" has ${vectors.length} vector fields (${vectors.map((f) => f.name).join(', ')}); at most ${LIMITS.maxVectorFields} are allowed`);
   }
   return { name, description, fields: out, enableDynamicField: enableDynamicField === true };
 }
@@ -166,9 +167,34 @@ export function primaryField(schema: CollectionSchema): FieldSchema {
   return schema.fields.find((f) => f.isPrimaryKey)!;
 }
 
-/** The (single) vector field of a schema (FloatVector or BinaryVector). */
+/** The first vector field of a schema (FloatVector or BinaryVector); the only one in a single-vector collection. */
 export function vectorField(schema: CollectionSchema): FieldSchema {
   return schema.fields.find((f) => isVectorType(f.dataType))!;
+}
+
+/** Every vector field of a schema, in field order (1 to {@link LIMITS}.maxVectorFields). */
+export function vectorFields(schema: CollectionSchema): FieldSchema[] {
+  return schema.fields.filter((f) => isVectorType(f.dataType));
+}
+
+/**
+ * The vector field a search reads (Milvus `annsField`): the field called `name`, or without a name
+ * the collection's only vector field.
+ * @throws ShoalError ParameterInvalid if `name` is missing while the collection has several vector
+ *   fields, or names a field that is not a vector field (listing the vector fields); FieldNotFound
+ *   for an unknown name.
+ */
+export function annsField(schema: CollectionSchema, name: string | undefined): FieldSchema {
+  const vectors = vectorFields(schema);
+  const list = vectors.map((f) => f.name).join(', ');
+  if (name === undefined || name === '') {
+    if (vectors.length === 1) return vectors[0];
+    throw invalidParameter(`collection "${schema.name}" has ${vectors.length} vector fields: annsField must name the one to search (one of ${list})`);
+  }
+  const f = schema.fields.find((x) => x.name === name);
+  if (!f) throw new ShoalError(ErrorCode.FieldNotFound, `annsField "${name}" does not exist in collection "${schema.name}"; vector fields: ${list}`);
+  if (!isVectorType(f.dataType)) throw invalidParameter(`annsField "${name}" is a ${f.dataType} field, not a vector field; vector fields of collection "${schema.name}": ${list}`);
+  return f;
 }
 
 /**

@@ -19,7 +19,7 @@ export class GrowingSegment implements Segment {
   readonly id: number;
   readonly schema: CollectionSchema;
   readonly sealed = false;
-  index: VectorIndex | null = null;
+  readonly vectorIndexes = new Map<string, VectorIndex>();
   readonly scalarIndexes = new Map<string, ScalarIndex>();
   deletedRows = 0;
   private n = 0;

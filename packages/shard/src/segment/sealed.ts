@@ -23,7 +23,7 @@ export interface SealedSegmentData {
 
 /**
  * A sealed segment (Milvus's "sealed segment"): immutable rows, flushed to the object store,
- * indexed in the background. Only `deleteTs` (tombstones) and the loaded `index` change.
+ * indexed in the background. Only `deleteTs` (tombstones) and the loaded `vectorIndexes` change.
  */
 export class SealedSegment implements Segment {
   readonly sealed = true;
@@ -39,7 +39,7 @@ export class SealedSegment implements Segment {
   deletedRows: number;
   /** True once its files are in the object store. */
   persisted: boolean;
-  index: VectorIndex | null = null;
+  readonly vectorIndexes = new Map<string, VectorIndex>();
   readonly scalarIndexes = new Map<string, ScalarIndex>();
   private readonly columns: Record<string, Column>;
   private readonly validity: Record<string, Uint8Array>;

@@ -36,8 +36,8 @@ export interface Segment {
   /** Smallest and largest write-ahead-log LSN whose rows this segment holds. */
   readonly minLsn: bigint;
   readonly maxLsn: bigint;
-  /** ANN index over this segment's vectors, when built and loaded (sealed only). */
-  index: VectorIndex | null;
+  /** ANN indexes over this segment's vector fields by field name, when built and loaded (sealed only). */
+  readonly vectorIndexes: Map<string, VectorIndex>;
   /** Scalar indexes over this segment's fields by field name, when built and loaded (sealed only). */
   readonly scalarIndexes: Map<string, ScalarIndex>;
 }

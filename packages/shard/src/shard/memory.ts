@@ -1,5 +1,5 @@
 import type { IndexType } from '@shoal/ann';
-import { vectorField } from '../schema/build.ts';
+import { vectorFields } from '../schema/build.ts';
 import { DYNAMIC_FIELD } from '../schema/types.ts';
 import { GrowingSegment, valueBytes } from '../segment/growing.ts';
 import type { Segment } from '../segment/segment.ts';
@@ -29,12 +29,17 @@ export interface SegmentMemory {
    * `GrowingSegment.estimatedBytes`, so a segment keeps its size when it is sealed.
    */
   rawBytes: number;
-  /** Bytes of `rawBytes` in the vector column (`rows × dim × 4` for FloatVector, `rows × dim / 8` for BinaryVector). */
+  /** Bytes of `rawBytes` in the vector columns (per field `rows × dim × 4` for FloatVector, `rows × dim / 8` for BinaryVector). */
   rawVectorBytes: number;
-  /** Type of the ANN index loaded in memory for the segment; `null` when none is (growing, too small to index, released, not built yet). */
+  /**
+   * Type of the first ANN index (in field order) loaded in memory for the segment; `null` when none
+   * is (growing, too small to index, released, not built yet).
+   */
   indexType: IndexType | null;
-  /** `VectorIndex.memoryBytes()` of that index (0 when none): what it holds besides the raw vectors. */
+  /** Sum of `VectorIndex.memoryBytes()` of the loaded indexes (0 when none): what they hold besides the raw vectors. */
   indexBytes: number;
+  /** Each loaded vector index, by vector field, in field order (empty when none is loaded). */
+  vectorIndexes: { fieldName: string; indexType: IndexType; indexBytes: number }[];
 }
 
 /** What does not change once a segment is sealed: its data size and partitions. */
@@ -48,7 +53,12 @@ export function segmentMemory(seg: Segment): SegmentMemory {
   const fixed = seg instanceof GrowingSegment
     ? { rawBytes: seg.estimatedBytes(), partitionIds: distinct(seg.partition) }
     : cachedFixed(seg);
-  const vectors = seg.column(vectorField(seg.schema).name) as ArrayBufferView;
+  const fields = vectorFields(seg.schema);
+  const rawVectorBytes = fields.reduce((a, f) => a + (seg.column(f.name) as ArrayBufferView).byteLength, 0);
+  const vectorIndexes = fields.flatMap((f) => {
+    const index = seg.vectorIndexes.get(f.name);
+    return index ? [{ fieldName: f.name, indexType: index.spec.type, indexBytes: index.memoryBytes() }] : [];
+  });
   return {
     segmentId: seg.id,
     state: seg.sealed ? 'Sealed' : 'Growing',
@@ -56,9 +66,10 @@ export function segmentMemory(seg: Segment): SegmentMemory {
     deletedRows: seg.deletedRows,
     partitionIds: fixed.partitionIds,
     rawBytes: fixed.rawBytes,
-    rawVectorBytes: vectors.byteLength,
-    indexType: seg.index ? seg.index.spec.type : null,
-    indexBytes: seg.index ? seg.index.memoryBytes() : 0,
+    rawVectorBytes,
+    indexType: vectorIndexes[0]?.indexType ?? null,
+    indexBytes: vectorIndexes.reduce((a, v) => a + v.indexBytes, 0),
+    vectorIndexes,
   };
 }
 

@@ -1,212 +1,115 @@
-import { loadIndexAsync, minRowsToBuild } from '@shoal/ann';
-import type { IndexSpec, VectorIndex } from '@shoal/ann';
-import { vectorField } from '../schema/build.ts';
+import type { IndexSpec } from '@shoal/ann';
+import { vectorField, vectorFields } from '../schema/build.ts';
 import type { SealedSegment } from '../segment/sealed.ts';
-import { indexKey } from '../segment/segment-io.ts';
 import { ScalarIndexBuilds } from '../scalar-index/segment-builds.ts';
 import type { ShardOptions } from './shard.ts';
+import { VectorFieldIndexes } from './vector-field-indexes.ts';
+import type { VectorIndexProgress } from './vector-field-indexes.ts';
 
-/** True if two index specs describe the same index (type, metric, dim and build parameters). */
-export function sameSpec(a: IndexSpec, b: IndexSpec): boolean {
-  return a.type === b.type && a.metric === b.metric && a.dim === b.dim && JSON.stringify(sortKeys(a.params)) === JSON.stringify(sortKeys(b.params));
-}
 
-function sortKeys(o: object): [string, unknown][] {
-  return Object.entries(o).sort(([a], [b]) => a.localeCompare(b));
+/** Index progress summed over a shard's vector fields, in rows (see {@link SegmentIndexes.progress}). */
+export interface IndexProgress {
+  indexedRows: number;
+  loadedRows: number;
+  totalRows: number;
+  failReason: string;
 }
 
 /**
- * The ANN indexes of a shard's sealed segments (DESIGN.md, "Data plane": sealed segments are
- * indexed in the background, then swapped in). For each persisted sealed segment and the
- * collection's index spec, it loads the index file from the object store, or builds it on the
- * index builder (worker threads) and stores it. A corrupt or mismatched file is reported and
- * rebuilt from the raw vectors. While the collection is released, indexes are built and stored
- * but not kept in memory. The segments' scalar indexes are kept by {@link scalar}.
+ * Every index of a shard's sealed segments: one {@link VectorFieldIndexes} per vector field (Milvus:
+ * each vector field has its own index, at most one) and the scalar indexes ({@link scalar}).
+ * A field's starting spec is `opts.vectorIndexes[name]`, or for the first vector field `opts.index`.
  */
 export class SegmentIndexes {
-  private readonly opts: ShardOptions;
-  private readonly sealed: () => SealedSegment[];
-  /** Segments whose index file for the current spec is in the object store (built earlier or now). */
-  private readonly built = new Set<number>();
-  /**
-   * Segments too small to train the current index on (fewer rows than `minRowsToBuild`, e.g. an
-   * IVF index's `nlist`): they are searched exactly by brute force and count as indexed.
-   */
-  private readonly exact = new Set<number>();
-  private readonly inFlight = new Map<number, Promise<void>>();
-  /**
-   * Rows indexed so far by each running build, as its builder last reported (`onProgress`);
-   * only intermediate reports are kept, so a segment counts in full only once its file is stored.
-   */
-  private readonly building = new Map<number, number>();
-  private spec: IndexSpec | null;
-  private failReason = '';
-  private closed = false;
+  private readonly fields = new Map<string, VectorFieldIndexes>();
+  private readonly firstField: string;
   /** The scalar indexes of the sealed segments (built from the columns, not persisted). */
   readonly scalar: ScalarIndexBuilds;
 
   /** @param sealed the shard's sealed segments (persisted or not). */
   constructor(opts: ShardOptions, sealed: () => SealedSegment[]) {
-    this.opts = opts;
-    this.sealed = sealed;
-    this.spec = opts.index;
+    this.firstField = vectorField(opts.schema).name;
+    for (const f of vectorFields(opts.schema)) {
+      const spec = opts.vectorIndexes?.[f.name] ?? (f.name === this.firstField ? opts.index : null);
+      this.fields.set(f.name, new VectorFieldIndexes(opts, f, spec, sealed));
+    }
     this.scalar = new ScalarIndexBuilds(opts.schema.fields, opts.scalarIndexes ?? [], sealed, opts.env.timers, opts.onError);
   }
 
-  /**
-   * Notes which persisted segments already have an index file (a cheap existence check, no
-   * read), so that progress reports built indexes as built right after a restart, while they
-   * are still being loaded. The file is verified when loaded; a bad one is rebuilt.
-   */
+  /** The index spec of each vector field that has one, by field name. */
+  specs(): Record<string, IndexSpec> {
+    const out: Record<string, IndexSpec> = {};
+    for (const [name, f] of this.fields) if (f.indexSpec) out[name] = f.indexSpec;
+    return out;
+  }
+
+  /** Notes which persisted segments already have index files (see `VectorFieldIndexes.scanBuilt`). */
   async scanBuilt(): Promise<void> {
-    if (!this.spec) return;
-    const min = minRowsToBuild(this.spec);
-    for (const seg of this.persisted()) if (seg.numRows < min) this.exact.add(seg.id);
-    const found = await Promise.all(this.persisted().map(async (seg) => ((await this.opts.store.exists(this.key(seg))) ? seg.id : -1)));
-    for (const id of found) if (id >= 0) this.built.add(id);
+    await Promise.all([...this.fields.values()].map((f) => f.scanBuilt()));
   }
 
-  /**
-   * For a loaded collection, loads every index file that exists (awaited: a restarted node serves
-   * with its indexes, not brute force); missing or bad ones are left to {@link specChanged}.
-   */
+  /** For a loaded collection, loads every index file that exists (awaited). */
   async loadBuilt(): Promise<void> {
-    if (!this.spec || !this.opts.loaded) return;
-    await Promise.all(this.persisted().filter((seg) => this.built.has(seg.id)).map((seg) => this.ensure(seg, false)));
+    await Promise.all([...this.fields.values()].map((f) => f.loadBuilt()));
   }
 
-  /** A segment reached the object store: index it if the collection has an index. */
+  /** Re-applies every field's current spec: builds what is missing, in the background of the caller. */
+  async reapply(): Promise<void> {
+    await Promise.all([...this.fields.values()].map((f) => f.setSpec(f.indexSpec)));
+  }
+
+  /** A segment reached the object store: index each of its vector fields that has an index. */
   segmentPersisted(seg: SealedSegment): void {
-    void this.ensure(seg);
+    for (const f of this.fields.values()) f.segmentPersisted(seg);
     this.scalar.segmentPersisted();
   }
 
-  /** The collection's index spec changed (created or dropped): rebuild or drop every segment's index. */
-  async specChanged(): Promise<void> {
-    const spec = this.opts.index;
-    if (!(spec && this.spec && sameSpec(spec, this.spec))) {
-      this.built.clear();
-      this.exact.clear();
-      this.building.clear();
-      this.failReason = '';
-    }
-    this.spec = spec;
-    await Promise.all(this.persisted().map(async (seg) => {
-      if (!spec) {
-        seg.index = null;
-        await this.opts.store.delete(this.key(seg));
-      } else {
-        if (seg.index && !sameSpec(seg.index.spec, spec)) seg.index = null;
-        await this.ensure(seg);
-      }
-    }));
+  /**
+   * Sets or clears the index of vector field `fieldName` (default: the first vector field).
+   * @throws Error if `fieldName` is not a vector field of the schema (callers validate names first).
+   */
+  setSpec(spec: IndexSpec | null, fieldName = this.firstField): Promise<void> {
+    const f = this.fields.get(fieldName);
+    if (!f) throw new Error(`"${fieldName}" is not a vector field of this shard's collection`);
+    return f.setSpec(spec);
   }
 
   /** The collection was loaded or released: load index files into memory, or drop them. */
   async loadedChanged(): Promise<void> {
-    if (!this.opts.loaded) {
-      for (const seg of this.sealed()) seg.index = null;
-      return;
-    }
-    await Promise.all(this.persisted().map((s) => this.ensure(s)));
+    await Promise.all([...this.fields.values()].map((f) => f.loadedChanged()));
+  }
+
+  /** Progress of each vector field's index, in field order. */
+  fieldProgress(): VectorIndexProgress[] {
+    return [...this.fields.values()].map((f) => f.progress());
   }
 
   /**
-   * Progress over sealed segments, in rows: indexed (`indexedRows`: rows of segments whose index
-   * file is built or that are searched exactly, plus the rows a running build has reported so
-   * far, so that a large segment's progress advances during its build), with the index loaded in
-   * memory (`loadedRows`), all (`totalRows`); and the last failure. `indexedRows` only grows while
-   * the spec stays the same, and equals `totalRows` only once every sealed segment's index is stored.
+   * Progress over sealed segments of the vector fields that have an index (all of them when none
+   * has): the least `indexedRows` and `loadedRows` of any such field — a segment counts as loaded
+   * only once every field's index is — the sealed rows, and the first failure.
    */
-  progress(): { indexedRows: number; loadedRows: number; totalRows: number; failReason: string } {
-    let indexedRows = 0;
-    let loadedRows = 0;
-    let totalRows = 0;
-    for (const seg of this.sealed()) {
-      totalRows += seg.numRows;
-      if (this.built.has(seg.id) || this.exact.has(seg.id)) indexedRows += seg.numRows;
-      else indexedRows += this.building.get(seg.id) ?? 0;
-      if (seg.index || (this.opts.loaded && this.exact.has(seg.id))) loadedRows += seg.numRows;
-    }
-    return { indexedRows, loadedRows, totalRows, failReason: this.failReason };
+  progress(): IndexProgress {
+    const all = [...this.fields.values()];
+    const withSpec = all.filter((f) => f.indexSpec);
+    const per = (withSpec.length > 0 ? withSpec : all).map((f) => f.progress());
+    return {
+      indexedRows: Math.min(...per.map((p) => p.indexedRows)),
+      loadedRows: Math.min(...per.map((p) => p.loadedRows)),
+      totalRows: per[0].totalRows,
+      failReason: per.find((p) => p.failReason)?.failReason ?? '',
+    };
   }
 
   /** Resolves when no build or load (vector or scalar) is running. */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight.values());
+    await Promise.all([...this.fields.values()].map((f) => f.idle()));
     await this.scalar.idle();
   }
 
   /** Stops starting new work and waits for running work. */
   async close(): Promise<void> {
-    this.closed = true;
     await this.scalar.close();
-    await this.idle();
-  }
-
-  private persisted(): SealedSegment[] {
-    return this.sealed().filter((s) => s.persisted);
-  }
-
-  private key(seg: SealedSegment): string {
-    return indexKey(this.opts.collectionId, seg.id, vectorField(this.opts.schema).fieldId);
-  }
-
-  /** Loads or (if `build`) builds the index of `seg` unless it is already where it should be. */
-  private ensure(seg: SealedSegment, build = true): Promise<void> {
-    const running = this.inFlight.get(seg.id);
-    if (running) return running.then(() => this.ensure(seg, build));
-    const spec = this.opts.index;
-    if (this.closed || !spec || !seg.persisted) return Promise.resolve();
-    if (this.exact.has(seg.id) || (this.opts.loaded ? seg.index !== null : this.built.has(seg.id))) return Promise.resolve();
-    const task = this.loadOrBuild(seg, spec, build)
-      .catch((err: unknown) => {
-        this.failReason = `segment ${seg.id}: ${err instanceof Error ? err.message : String(err)}`;
-        this.opts.onError?.(`index of segment ${seg.id}`, err);
-      })
-      .finally(() => {
-        this.inFlight.delete(seg.id);
-        this.building.delete(seg.id);
-      });
-    this.inFlight.set(seg.id, task);
-    return task;
-  }
-
-  private async loadOrBuild(seg: SealedSegment, spec: IndexSpec, build: boolean): Promise<void> {
-    if (seg.numRows < minRowsToBuild(spec)) {
-      this.exact.add(seg.id);
-      seg.index = null;
-      return;
-    }
-    const { store } = this.opts;
-    const key = this.key(seg);
-    let index: VectorIndex | null = null;
-    if (await store.exists(key)) {
-      if (!this.opts.loaded) { this.built.add(seg.id); return; } // built; loaded on `load`
-      try {
-        index = await loadIndexAsync(await store.get(key));
-        if (!sameSpec(index.spec, spec) || index.count !== seg.numRows) {
-          this.opts.onError?.(`index file ${key} does not match the index (${index.spec.type}, ${index.count} rows); rebuilding it`, null);
-          index = null;
-        }
-      } catch (err) {
-        this.opts.onError?.(`index file ${key} is unreadable; rebuilding it from the raw vectors`, err);
-        index = null;
-      }
-      if (!index) this.built.delete(seg.id);
-    }
-    if (!index && !build) return;
-    if (!index) {
-      const vf = vectorField(this.opts.schema);
-      const onProgress = (indexedRows: number, totalRows: number): void => {
-        if (indexedRows < totalRows && this.opts.index === spec) this.building.set(seg.id, indexedRows);
-      };
-      index = await this.opts.indexBuilder.build(spec, seg.column(vf.name) as Float32Array | Uint8Array, seg.numRows, seg.id % 2 ** 31, onProgress);
-      if (this.opts.index !== spec) return; // the spec changed while building: drop the result
-      await store.put(key, index.serialize());
-    }
-    if (this.opts.index !== spec) return;
-    this.built.add(seg.id);
-    seg.index = this.opts.loaded ? index : null;
+    await Promise.all([...this.fields.values()].map((f) => f.close()));
   }
 }

@@ -1,7 +1,7 @@
 import { ErrorCode, ShoalError, invalidParameter } from '@shoal/actors';
 import type { Env } from '@shoal/actors';
 import type { IndexBuilder, IndexSpec } from '@shoal/ann';
-import { primaryField } from '../schema/build.ts';
+import { primaryField, vectorField } from '../schema/build.ts';
 import type { CollectionSchema, ColumnBatch, PrimaryKey } from '../schema/types.ts';
 import { GrowingSegment } from '../segment/growing.ts';
 import { SealedSegment } from '../segment/sealed.ts';
@@ -21,6 +21,8 @@ import { encodeRecord } from './wal-record.ts';
 import type { WalRecord } from './wal-record.ts';
 import { DurabilityTracker } from './durability.ts';
 import { SegmentIndexes } from './segment-indexes.ts';
+import type { IndexProgress } from './segment-indexes.ts';
+import type { VectorIndexProgress } from './vector-field-indexes.ts';
 import type { ScalarIndexProgress, ScalarIndexSpec } from '../scalar-index/segment-builds.ts';
 import { Checkpointer } from './checkpoint.ts';
 import { segmentMemory } from './memory.ts';
@@ -43,8 +45,10 @@ export interface ShardOptions {
   segmentMaxRows?: number;
   /** Where sealed segments' indexes are built (a worker pool in a real node). */
   indexBuilder: IndexBuilder;
-  /** The collection's vector index, if one was created. */
+  /** The index of the collection's first vector field (the only one in a single-vector collection), if one was created. */
   index: IndexSpec | null;
+  /** Indexes of vector fields by field name (an entry for the first vector field wins over `index`). */
+  vectorIndexes?: Record<string, IndexSpec>;
   /** Whether index files are kept loaded in memory (the collection is loaded). */
   loaded: boolean;
   /** The collection's scalar indexes (one per field; built on sealed segments, not persisted). */
@@ -342,10 +346,16 @@ export class Shard {
     await this.checkpointer.checkpoint();
   }
 
-  /** Sets or clears the collection's vector index: builds or drops segment indexes in the background. */
-  setIndex(spec: IndexSpec | null): Promise<void> {
-    this.opts.index = spec;
-    return this.indexes.specChanged();
+  /**
+   * Sets or clears the index of vector field `fieldName` (default: the first vector field): builds
+   * or drops segment indexes in the background.
+   * @throws Error if `fieldName` is not a vector field (callers validate names first).
+   */
+  setIndex(spec: IndexSpec | null, fieldName?: string): Promise<void> {
+    const work = this.indexes.setSpec(spec, fieldName);
+    this.opts.vectorIndexes = this.indexes.specs();
+    this.opts.index = this.opts.vectorIndexes[vectorField(this.schema).name] ?? null;
+    return work;
   }
 
   /** Sets the collection's scalar indexes: builds missing ones on sealed segments and drops undeclared ones, in the background. */
@@ -366,8 +376,13 @@ export class Shard {
   }
 
   /** Index progress over sealed segments (rows with an index built, loaded, all); see `SegmentIndexes.progress`. */
-  indexProgress(): { indexedRows: number; loadedRows: number; totalRows: number; failReason: string } {
+  indexProgress(): IndexProgress {
     return this.indexes.progress();
+  }
+
+  /** Index progress of each vector field over sealed segments, in field order. */
+  vectorIndexProgress(): VectorIndexProgress[] {
+    return this.indexes.fieldProgress();
   }
 
   /** Memory of each segment that has rows, oldest first (the growing one last); see {@link SegmentMemory}. */
@@ -382,7 +397,7 @@ export class Shard {
   async restoreIndexes(): Promise<void> {
     await this.indexes.scanBuilt();
     await this.indexes.loadBuilt();
-    this.setIndex(this.opts.index).catch((err: unknown) => this.opts.onError?.('index work after opening', err));
+    this.indexes.reapply().catch((err: unknown) => this.opts.onError?.('index work after opening', err));
   }
 
   /** Waits for background index work (builds, loads) to settle. */
