@@ -258,6 +258,10 @@ export class InMemoryServiceDouble implements ShoalService {
     throw notSupported('the search iterator in the test double (tests of it run on a real node)');
   }
 
+  async hybridSearch(): Promise<SearchHit[][]> {
+    throw notSupported('hybrid search in the test double (tests of it run on a real node)');
+  }
+
   async search(req: SearchRequest): Promise<SearchHit[][]> {
     this.record('search', req);
     if (req.groupingField !== undefined) throw notSupported('grouping search in the test double (tests of it run on a real node)');

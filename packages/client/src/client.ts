@@ -7,6 +7,7 @@ import { ShoalClientError, UNEXPECTED_CODE } from './errors.ts';
 import type { FilterTemplate, QueryIteratorParams } from './query-iterator.ts';
 import { searchPages } from './search-iterator.ts';
 import type { GroupingParams, SearchIteratorParams } from './search-iterator.ts';
+import type { HybridSearchParams } from './hybrid-search.ts';
 import { Transport, type TransportOptions } from './transport.ts';
 import type {
   CollectionStatistics,
@@ -110,19 +111,16 @@ export class ShoalClient {
    */
   async search(params: SearchParams & FilterTemplate & GroupingParams): Promise<SearchHit[][]> {
     const answer = await this.transport.call(`${PREFIX}/entities/search`, params as unknown as Record<string, unknown>);
-    const hits = answer.data as SearchHit[];
-    const topks = answer.topks as number[] | undefined;
-    if (!topks) {
-      if (hits.length > 0) throw new ShoalClientError(UNEXPECTED_CODE, 'search answer has hits but no topks');
-      return params.data.map(() => []);
-    }
-    const out: SearchHit[][] = [];
-    let start = 0;
-    for (const k of topks) {
-      out.push(hits.slice(start, start + k));
-      start += k;
-    }
-    return out;
+    return splitByTopks(answer, params.data.length);
+  }
+
+  /**
+   * Hybrid search: several ANN requests (on one or more vector fields) fused by a reranker (RRF or
+   * weighted). Returns one list of fused hits per query vector, best first; `distance` is the fused score.
+   */
+  async hybridSearch(params: HybridSearchParams): Promise<SearchHit[][]> {
+    const answer = await this.transport.call(`${PREFIX}/entities/hybrid_search`, params as unknown as Record<string, unknown>);
+    return splitByTopks(answer, params.search[0]?.data.length ?? 0);
   }
 
   /** Builds indexes. */
@@ -144,4 +142,25 @@ export class ShoalClient {
   }
   /** Drops a partition and its data. */
   async dropPartition(params: CollectionParams & { partitionName: string }): Promise<void> { await this.data('/partitions/drop', params); }
+}
+
+/**
+ * Splits a search answer's flat hit list into one list per query vector by its `topks`; with no
+ * `topks` (no query has a hit) `nq` empty lists.
+ * @throws ShoalClientError UNEXPECTED_CODE for hits without `topks`.
+ */
+function splitByTopks(answer: { data?: unknown; topks?: unknown }, nq: number): SearchHit[][] {
+  const hits = answer.data as SearchHit[];
+  const topks = answer.topks as number[] | undefined;
+  if (!topks) {
+    if (hits.length > 0) throw new ShoalClientError(UNEXPECTED_CODE, 'search answer has hits but no topks');
+    return Array.from({ length: nq }, () => []);
+  }
+  const out: SearchHit[][] = [];
+  let start = 0;
+  for (const k of topks) {
+    out.push(hits.slice(start, start + k));
+    start += k;
+  }
+  return out;
 }

@@ -9,3 +9,4 @@ export { realPlatform, type ClientPlatform } from './node/platform.ts';
 export type * from './types.ts';
 export type * from './query-iterator.ts';
 export type * from './search-iterator.ts';
+export type * from './hybrid-search.ts';

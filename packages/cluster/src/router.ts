@@ -2,6 +2,8 @@ import * as ddl from './ddl.ts';
 import * as data from './data.ts';
 import { queryPage } from './query-iterator.ts';
 import { searchPage } from './search-iterator.ts';
+import { hybridSearch } from './hybrid-search.ts';
+import type { HybridSearchRequest } from './hybrid-search.ts';
 import type { RouterContext } from './router-context.ts';
 import type {
   CollectionDescription, CollectionStats, CreateCollectionRequest, FilterParams, PrimaryKeyInput, IndexDescription, IndexParamInput, LoadState,
@@ -52,4 +54,5 @@ export class Router implements ShoalService {
   queryIterator(req: QueryIteratorRequest): Promise<QueryPage> { return queryPage(this.ctx, req); }
   search(req: SearchRequest): Promise<SearchHit[][]> { return data.search(this.ctx, req); }
   searchIterator(req: SearchIteratorRequest): Promise<SearchPage> { return searchPage(this.ctx, req); }
+  hybridSearch(req: HybridSearchRequest): Promise<SearchHit[][]> { return hybridSearch(this.ctx, req); }
 }

@@ -15,6 +15,7 @@
  */
 import type { CollectionSchema, FieldInput, PrimaryKey, ScalarIndexType, SegmentMemory } from '@shoal/shard';
 import type { MetricType, IndexType } from '@shoal/ann';
+import type { HybridSearchRequest } from './hybrid-search.ts';
 
 /** Milvus consistency levels (DESIGN.md, "Timestamps and consistency"). */
 export type ConsistencyLevel = 'Strong' | 'Bounded' | 'Session' | 'Eventually';
@@ -300,6 +301,11 @@ export interface ShoalService {
   queryIterator(req: QueryIteratorRequest): Promise<QueryPage>;
   /** Per query vector, its hits best first; for a grouping search, group after group. */
   search(req: SearchRequest): Promise<SearchHit[][]>;
+  /**
+   * Hybrid search (see `hybrid-search.ts`): per query vector, the reranked fusion of several ANN
+   * searches, `distance` = fused score. Errors: as search; 1100 bad reranker, mismatched query counts.
+   */
+  hybridSearch(req: HybridSearchRequest): Promise<SearchHit[][]>;
   /**
    * One page of a search iterator (see {@link SearchIteratorRequest}). Errors: as search, and 1100
    * for more than one query vector or a bad cursor (malformed, or of another collection).

@@ -36,7 +36,7 @@ import { float32Shortest, wireRow, wireValue } from './wire.ts';
  * absent, 1801 for any other shape (Milvus: IncorrectParameterFormat from
  * `generatePlaceholderGroup`), 3000 for other strings (text queries of Milvus's BM25 full-text search).
  */
-function readVectors(body: BodyReader): (number[] | string)[] {
+export function readVectors(body: BodyReader): (number[] | string)[] {
   if (!body.has('data')) throw body.missing('data');
   const data = body.optArray('data') as unknown[];
   if (data.length === 0) throw body.wrongType('data', 'a non-empty array of vectors', data);
@@ -53,7 +53,7 @@ function readVectors(body: BodyReader): (number[] | string)[] {
 }
 
 /** Reads `searchParams` into Shoal's `{ metricType?, params? }`; 3000 for `ignoreGrowing: true`. */
-function readSearchParams(body: BodyReader): SearchRequest['searchParams'] {
+export function readSearchParams(body: BodyReader): SearchRequest['searchParams'] {
   const sp = body.optObject('searchParams');
   if (!sp) return undefined;
   if (sp.optBool('ignoreGrowing') === true) throw notSupported('searchParams.ignoreGrowing');
@@ -149,14 +149,23 @@ function readIteratorPage(body: BodyReader): SearchIteratorRequest {
 /** Handler for `/entities/search`; a body with `iterator: true` or a `cursor` is a search iterator page. */
 export const searchRoutes: RouteTable = {
   '/entities/search': async (body, { service, allowInt64 }) => {
-    const wire = (h: SearchHit) => ({ ...wireRow(h.fields, allowInt64), id: wireValue(h.id, allowInt64), distance: float32Shortest(h.distance) });
+    const wire = wireHit(allowInt64);
     if (body.optBool('iterator') === true || body.has('cursor')) {
       const page = await service.searchIterator(readIteratorPage(body));
       return ok(page.hits.map(wire), { cost: 0, ...(page.cursor ? { nextCursor: page.cursor } : {}) });
     }
-    const perQuery = await service.search(readSearch(body));
-    const topks = perQuery.map((hits) => hits.length);
-    if (topks.every((k) => k === 0)) return ok([], { cost: 0 });
-    return ok(perQuery.flatMap((hits) => hits.map(wire)), { cost: 0, topks });
+    return searchAnswer(await service.search(readSearch(body)), allowInt64);
   },
 };
+
+/** A hit on the wire: `{ ...outputFields, id, distance }` (see the file comment). */
+function wireHit(allowInt64: boolean): (h: SearchHit) => Record<string, unknown> {
+  return (h) => ({ ...wireRow(h.fields, allowInt64), id: wireValue(h.id, allowInt64), distance: float32Shortest(h.distance) });
+}
+
+/** The answer of a search (or hybrid search): every query's hits in one flat list with `topks` (see the file comment). */
+export function searchAnswer(perQuery: SearchHit[][], allowInt64: boolean): Record<string, unknown> {
+  const topks = perQuery.map((hits) => hits.length);
+  if (topks.every((k) => k === 0)) return ok([], { cost: 0 });
+  return ok(perQuery.flatMap((hits) => hits.map(wireHit(allowInt64))), { cost: 0, topks });
+}

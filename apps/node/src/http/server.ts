@@ -22,6 +22,7 @@ import { indexRoutes } from './indexes.ts';
 import { partitionRoutes } from './partitions.ts';
 import type { Handler, RouteTable } from './route.ts';
 import { searchRoutes } from './search.ts';
+import { hybridSearchRoutes } from './hybrid-search.ts';
 import { UNSUPPORTED_PATHS } from './unsupported.ts';
 import { allowInt64FromHeader, parseRequestJson, toJson } from './wire.ts';
 
@@ -97,7 +98,7 @@ export function createHttpServer(service: ShoalService, opts: HttpServerOptions 
 
   app.get('/healthz', async (_req, reply) => sendJson(reply, { status: 'ok' }));
 
-  const tables: RouteTable[] = [collectionRoutes, entityRoutes, searchRoutes, indexRoutes, partitionRoutes];
+  const tables: RouteTable[] = [collectionRoutes, entityRoutes, searchRoutes, hybridSearchRoutes, indexRoutes, partitionRoutes];
   for (const table of tables) {
     for (const [path, handler] of Object.entries(table)) app.post(API_PREFIX + path, endpoint(path, handler, service, true));
   }
