@@ -10,7 +10,7 @@ export const UNSUPPORTED_PATHS: readonly string[] = [
   '/collections/rename', '/collections/alter_properties', '/collections/drop_properties',
   '/collections/compact', '/collections/get_compaction_state', '/collections/refresh_load',
   '/collections/fields/add', '/collections/fields/alter_properties',
-  '/entities/hybrid_search', '/entities/advanced_search',
+  '/entities/advanced_search',
   '/partitions/load', '/partitions/release', '/partitions/get_stats',
   '/indexes/alter_properties', '/indexes/drop_properties',
   '/aliases/create', '/aliases/drop', '/aliases/alter', '/aliases/describe', '/aliases/list',
