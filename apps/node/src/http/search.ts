@@ -32,7 +32,7 @@ import { float32Shortest, wireRow, wireValue } from './wire.ts';
  * Reads `data`: a non-empty array of query vectors, each a non-empty array of finite numbers (a
  * FloatVector query, or the bytes of a BinaryVector query) or a standard base64 string (a
  * BinaryVector query: Milvus's `serializeByteVectors` reads each into a Go `[]byte`, which takes
- * either form). The router checks them against the collection's vector field. Throws 1802 when
+ * either form). The router checks them against the searched vector field. Throws 1802 when
  * absent, 1801 for any other shape (Milvus: IncorrectParameterFormat from
  * `generatePlaceholderGroup`), 3000 for other strings (text queries of Milvus's BM25 full-text search).
  */
