@@ -9,6 +9,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv } from '@shoal/actors/node';
+import { ShoalClient } from '@shoal/client';
+import type { ClientPlatform } from '@shoal/client';
 import { InlineIndexBuilder } from '@shoal/ann';
 import { startNode } from '@shoal/cluster';
 import type { ShoalNode } from '@shoal/cluster';
@@ -141,6 +143,30 @@ describe('multi-vector collections over REST', () => {
     expect(binHits.map((h) => [Number(h.id), h.distance]).sort((a, b) => a[0] - b[0])).toEqual(top('bin', q.bin, 500, (row) => row.tag === 3).map((t) => [t.id, t.s]).sort((a, b) => a[0] - b[0]));
   });
 
+  it('grouping search and the search iterator work on the field annsField names', async () => {
+    const q = [0.1, -0.4, 0.8];
+    const grouped = await call('/entities/search', {
+      collectionName: 'multi', annsField: 'img', data: [q], limit: 4, groupingField: 'tag', groupSize: 2, strictGroupSize: true, searchParams: { params: { nprobe: 4 } },
+    });
+    expect(grouped.code, grouped.message).toBe(0);
+    const groups = new Map<number, number[]>();
+    for (const t of top('img', q, N)) {
+      const g = rows[t.id].tag;
+      const ids = groups.get(g);
+      if (ids) { if (ids.length < 2) ids.push(t.id); } else if (groups.size < 4) groups.set(g, [t.id]);
+    }
+    expect((grouped.data as Hit[]).map((h) => Number(h.id))).toEqual([...groups.values()].flat());
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await post(app, '/entities/search', { collectionName: 'multi', annsField: 'dense', data: [rows[9].dense], iterator: true, batchSize: 7, limit: 30, ...(cursor ? { cursor } : {}) });
+      expect(page.json.code).toBe(0);
+      seen.push(...(page.json.data as Hit[]).map((h) => Number(h.id)));
+      cursor = page.json.nextCursor as string | undefined;
+    } while (cursor);
+    expect(seen).toEqual(top('dense', rows[9].dense, 30).map((t) => t.id));
+  });
+
   it('refuses a search without annsField (listing the vector fields) or with an unknown one', async () => {
     const none = await call('/entities/search', { collectionName: 'multi', data: [[0, 0, 0, 0]], limit: 3 });
     expect(none.code).toBe(1100);
@@ -231,6 +257,24 @@ describe('hybrid_search over REST', () => {
     top('dense', qd[1], 6).forEach((h) => sums.set(h.id, (sums.get(h.id) ?? 0) + h.s));
     const asc = [...sums].map(([id, s]) => ({ id, s })).sort((a, b) => a.s - b.s || a.id - b.id).slice(0, 4);
     expect((l2only.data as Hit[]).map((h) => Number(h.id))).toEqual(asc.map((t) => t.id));
+  });
+
+  it('client.hybridSearch returns one list of fused hits per query vector', async () => {
+    const platform: ClientPlatform = {
+      nowMs: () => 0,
+      async fetch(url, init) {
+        const res = await app.inject({ method: 'POST', url: new URL(url).pathname, payload: String(init.body), headers: { 'content-type': 'application/json' } });
+        return new Response(res.body, { status: res.statusCode });
+      },
+    };
+    const client = new ShoalClient({ address: 'node:1', platform });
+    const perQuery = await client.hybridSearch({
+      collectionName: 'multi', limit: 5, outputFields: ['tag'],
+      search: [{ annsField: 'dense', data: qd, limit: 10 }, { annsField: 'img', data: qi, limit: 10, params: { nprobe: 4 } }],
+      rerank: { strategy: 'rrf', params: { k: 20 } },
+    });
+    expect(perQuery.map((hits) => hits.map((h) => Number(h.id)))).toEqual([0, 1].map((q) => rrf([top('dense', qd[q], 10), top('img', qi[q], 10)], 20).slice(0, 5).map((t) => t.id)));
+    for (const h of perQuery.flat()) expect(h.tag).toBe(rows[Number(h.id)].tag);
   });
 
   it('refuses bad requests with clear errors', async () => {
