@@ -275,11 +275,11 @@ export interface ShoalService {
   /** Deletes the partition's rows, then the partition. Errors: 100, 200, 1100 for `_default`. */
   dropPartition(collectionName: string, partitionName: string): Promise<void>;
 
-  /** Creates the vector field's index (built in the background). Errors: 100, 702 a different index exists, 1100 bad parameter, 3000 unsupported type. */
+  /** Creates indexes: at most one per field, vector or scalar (built in the background). Errors: 100, 702 a different index exists on the field, 1100 bad parameter, 3000 unsupported type. */
   createIndex(collectionName: string, indexParams: IndexParamInput[]): Promise<void>;
   /** Index parameters and build progress. Errors: 100, 700. */
   describeIndex(collectionName: string, indexName: string): Promise<IndexDescription>;
-  /** Index names (zero or one). Errors: 100. */
+  /** Index names: the vector indexes in creation order, then the scalar ones. Errors: 100. */
   listIndexes(collectionName: string): Promise<string[]>;
   /** Drops the index (the collection must be released). Errors: 100, 700, 1100 while loaded. */
   dropIndex(collectionName: string, indexName: string): Promise<void>;

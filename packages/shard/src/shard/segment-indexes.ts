@@ -1,3 +1,4 @@
+import { invalidParameter } from '@shoal/actors';
 import type { IndexSpec } from '@shoal/ann';
 import { vectorField, vectorFields } from '../schema/build.ts';
 import type { SealedSegment } from '../segment/sealed.ts';
@@ -66,11 +67,11 @@ export class SegmentIndexes {
 
   /**
    * Sets or clears the index of vector field `fieldName` (default: the first vector field).
-   * @throws Error if `fieldName` is not a vector field of the schema (callers validate names first).
+   * @throws ShoalError ParameterInvalid if `fieldName` is not a vector field of the schema.
    */
   setSpec(spec: IndexSpec | null, fieldName = this.firstField): Promise<void> {
     const f = this.fields.get(fieldName);
-    if (!f) throw new Error(`"${fieldName}" is not a vector field of this shard's collection`);
+    if (!f) throw invalidParameter(`"${fieldName}" is not a vector field of this shard's collection; vector fields: ${[...this.fields.keys()].join(', ')}`);
     return f.setSpec(spec);
   }
 

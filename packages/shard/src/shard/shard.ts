@@ -349,7 +349,7 @@ export class Shard {
   /**
    * Sets or clears the index of vector field `fieldName` (default: the first vector field): builds
    * or drops segment indexes in the background.
-   * @throws Error if `fieldName` is not a vector field (callers validate names first).
+   * @throws ShoalError ParameterInvalid if `fieldName` is not a vector field.
    */
   setIndex(spec: IndexSpec | null, fieldName?: string): Promise<void> {
     const work = this.indexes.setSpec(spec, fieldName);
