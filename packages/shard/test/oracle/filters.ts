@@ -75,6 +75,16 @@ export function filterArb(w: World, pool: unknown[], depth: number, excluded: Ex
     add(fc.tuple(nf, fc.constantFrom('+', '-', '*', '/', '%'), nf, op, SMALL_INT).map(([a, x, b, o, l]) => `${a} ${x} ${b} ${o} ${l}`));
     add(fc.tuple(nf, op, nf).map(([a, o, b]) => `${a} ${o} ${b}`));
     add(fc.tuple(nf, op, numText).map(([f, o, l]) => `-${f} ${o} ${l}`));
+    // Nested arithmetic over fields, JSON values, elements and literals (precedence, int/double mixing).
+    const atom = fc.oneof(nf, nf, SMALL_INT, fc.constantFrom('0.5', '2.0', 'j["a"]', '(-1)', ...(elemType === 'VarChar' || elemType === 'Bool' ? [] : ['arr[0]'])));
+    const term = fc.tuple(atom, fc.constantFrom('+', '-', '*', '/', '%', '**'), atom).map(([a, x, b]) => `${a} ${x} ${b}`);
+    add(fc.tuple(fc.oneof(term, fc.tuple(term, fc.constantFrom('+', '*', '-'), atom).map(([a, x, b]) => `${a} ${x} ${b}`),
+      term.map((t) => `(${t})`)), op, numText).map(([t, o, l]) => `${t} ${o} ${l}`), 2);
+    add(fc.tuple(nf, fc.constantFrom('<', '<='), fc.constantFrom('<', '<='), SMALL_INT, SMALL_INT).map(([f, o1, o2, a, b]) => `${a} ${o1} ${f} + 1 ${o2} ${b}`));
+  }
+  const ints = w.scalars.filter((s) => s.type.startsWith('Int') && !folds(s));
+  if (ints.length > 0) {
+    add(fc.tuple(fc.constantFrom(...ints.map((s) => s.name)), inKw, SMALL_INT).map(([f, kw, l]) => `${f} ${kw} [{p0}, ${l}, {p1}]`));
   }
   for (const s of varchar) {
     add(likeText.map((p) => `${s.name} like ${p}`), 2);
@@ -90,7 +100,12 @@ export function filterArb(w: World, pool: unknown[], depth: number, excluded: Ex
   add(fc.tuple(path, op, jlit).chain(([p, o, l]) => side(p, /^(true|false)$/i.test(l) ? (o === '==' ? '==' : '!=') : o, l)), 3);
   add(fc.tuple(path, inKw, list(jlit.filter((l) => !/^(true|false)$/i.test(l)), inMin)).map(([p, kw, l]) => `${p} ${kw} ${l}`));
   add(fc.tuple(path, likeText).map(([p, l]) => `${p} like ${l}`));
-  add(path.map((p) => `exists ${p}`));
+  add(fc.constantFrom(...paths, 'j').map((p) => `exists ${p}`));
+  add(fc.tuple(path, fc.constantFrom('<', '<='), fc.constantFrom('<', '<='), fc.oneof(SMALL_INT, numText), fc.oneof(SMALL_INT, numText))
+    .map(([p, o1, o2, a, b]) => `${a} ${o1} ${p} ${o2} ${b}`));
+  add(fc.tuple(fc.constantFrom('"a"', '"ab"', "''"), fc.constantFrom('<', '<='), path, fc.constantFrom('<', '<='), fc.constantFrom('"b"', '"é"'))
+    .map(([a, o1, p, o2, b]) => `${a} ${o1} ${p} ${o2} ${b}`));
+  add(fc.tuple(path, eqOp, fc.constantFrom('{p4}', '{p3}', '{p2}')).map(([p, o, t]) => `${p} ${o} ${t}`));
   add(fc.tuple(fc.constantFrom(...paths, 'j', 'arr', 'arr[0]'), fc.boolean()).map(([p, neg]) => `${p} is ${neg ? 'not ' : ''}null`));
   add(fc.tuple(fc.constantFrom('json_contains', 'JSON_CONTAINS'), fc.constantFrom('j', ...paths), jlit).map(([f, p, l]) => `${f}(${p}, ${l})`));
   add(fc.tuple(fc.constantFrom('json_contains_all', 'json_contains_any'), fc.constantFrom('j', ...paths),
@@ -106,11 +121,14 @@ export function filterArb(w: World, pool: unknown[], depth: number, excluded: Ex
   add(fc.tuple(fc.constantFrom('array_contains', 'ARRAY_CONTAINS'), elit).map(([f, l]) => `${f}(arr, ${l})`), 2);
   add(fc.tuple(fc.constantFrom('array_contains_all', 'array_contains_any'), list(elit, excluded.emptyContainsAny ? 1 : 0)).map(([f, l]) => `${f}(arr, ${l})`), 2);
   add(fc.tuple(op, fc.bigInt({ min: 0n, max: 4n })).chain(([o, l]) => side('array_length(arr)', o, String(l))));
-  add(fc.tuple(fc.integer({ min: 0, max: 4 }), elemType === 'VarChar' ? fc.constantFrom('==', '!=', '<', '>=') : op, elit)
+  add(fc.tuple(fc.integer({ min: 0, max: 4 }), elemType === 'VarChar' ? fc.constantFrom('==', '!=', '<', '>=') : elemType === 'Bool' ? eqOp : op, elit)
     .chain(([i, o, l]) => side(`arr[${i}]`, o, l)), 2);
   add(fc.tuple(fc.integer({ min: 0, max: 4 }), inKw, list(elit, inMin)).map(([i, kw, l]) => `arr[${i}] ${kw} ${l}`));
+  if (elemType !== 'VarChar' && elemType !== 'Bool') {
+    add(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.constantFrom('<', '<='), SMALL_INT, SMALL_INT).map(([i, o, a, b]) => `${a} ${o} arr[${i}] ${o} ${b}`));
+  }
   if (elemType === 'VarChar') add(fc.tuple(fc.integer({ min: 0, max: 3 }), likeText).map(([i, p]) => `arr[${i}] like ${p}`));
-  else add(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.constantFrom('+', '*', '-'), SMALL_INT, op, numText).map(([i, a, k, o, l]) => `arr[${i}] ${a} ${k} ${o} ${l}`));
+  else if (elemType !== 'Bool') add(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.constantFrom('+', '*', '-'), SMALL_INT, op, numText).map(([i, a, k, o, l]) => `arr[${i}] ${a} ${k} ${o} ${l}`));
   // Ill-typed Array uses.
   add(fc.tuple(anyText).map(([l]) => `array_contains(arr, ${l})`));
 

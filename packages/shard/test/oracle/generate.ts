@@ -14,11 +14,11 @@ import type { CollectionSchema, FieldSchema } from '../../src/schema/types.ts';
 /** Scalar field types the generator declares. */
 export type ScalarType = 'Bool' | 'Int8' | 'Int16' | 'Int32' | 'Int64' | 'Float' | 'Double' | 'VarChar';
 /** Element types of the generated Array field. */
-export type ElemType = 'Int64' | 'VarChar' | 'Double';
+export type ElemType = 'Int64' | 'VarChar' | 'Double' | 'Int32' | 'Float' | 'Bool';
 
 /** One random collection: its scalars, the JSON field `j`, the Array field `arr`, the dynamic field. */
 export interface World {
-  scalars: { name: string; type: ScalarType; nullable: boolean }[];
+  scalars: { name: string; type: ScalarType; nullable: boolean; defaultValue?: unknown }[];
   jsonNullable: boolean;
   arrType: ElemType;
   arrNullable: boolean;
@@ -75,15 +75,18 @@ const jsonRoot = fc.oneof(
 function elemValue(t: ElemType): fc.Arbitrary<unknown> {
   if (t === 'Int64') return fc.oneof(fc.bigInt({ min: -3n, max: 3n }), fc.constantFrom(...BIGS, P53));
   if (t === 'VarChar') return fc.constantFrom('a', 'b', 'ab', '', 'é');
-  return fc.constantFrom(0, 0.5, -1.5, 1, 2, 2 ** 53, 0.1);
+  if (t === 'Int32') return fc.constantFrom(0, 1, -1, 2, 2 ** 31 - 1, -(2 ** 31));
+  if (t === 'Bool') return fc.boolean();
+  return fc.constantFrom(0, 0.5, -1.5, 1, 2, 2 ** 53, 0.1, 16777217);
 }
 
 /** A random world. */
 export const worldArb: fc.Arbitrary<World> = fc.record({
-  scalars: fc.array(fc.tuple(fc.constantFrom(...TYPES), fc.boolean()), { minLength: 1, maxLength: 4 })
-    .map((ts) => ts.map(([type, nullable], k) => ({ name: `f${k}`, type, nullable }))),
+  scalars: fc.array(fc.constantFrom(...TYPES), { minLength: 1, maxLength: 4 }).chain((ts) => fc.tuple(...ts.map((type, k) =>
+    fc.record({ name: fc.constant(`f${k}`), type: fc.constant(type), nullable: fc.boolean(), defaultValue: fc.option(scalarValue(type), { freq: 4, nil: undefined }) })
+      .map((s) => (s.defaultValue === undefined ? { name: s.name, type: s.type, nullable: s.nullable } : s))))),
   jsonNullable: fc.boolean(),
-  arrType: fc.constantFrom<ElemType>('Int64', 'VarChar', 'Double'),
+  arrType: fc.constantFrom<ElemType>('Int64', 'VarChar', 'Double', 'Int32', 'Float', 'Bool'),
   arrNullable: fc.boolean(),
   dynamic: fc.boolean(),
 });
@@ -96,7 +99,10 @@ export function schemaOf(w: World): CollectionSchema {
     name: 'oracle', description: '', enableDynamicField: w.dynamic,
     fields: [
       field(100, 'id', { isPrimaryKey: true, autoId: true }),
-      ...w.scalars.map((s, k) => field(101 + k, s.name, { dataType: s.type, nullable: s.nullable, ...(s.type === 'VarChar' ? { maxLength: 64 } : {}) })),
+      ...w.scalars.map((s, k) => field(101 + k, s.name, {
+        dataType: s.type, nullable: s.nullable, ...(s.type === 'VarChar' ? { maxLength: 64 } : {}),
+        ...(s.defaultValue === undefined ? {} : { defaultValue: s.defaultValue as FieldSchema['defaultValue'] }),
+      })),
       field(90, 'j', { dataType: 'JSON', nullable: w.jsonNullable }),
       field(91, 'arr', { dataType: 'Array', elementType: w.arrType, maxCapacity: 8, maxLength: 16, nullable: w.arrNullable }),
     ],
@@ -108,7 +114,7 @@ export function rowsArb(w: World, n: number): fc.Arbitrary<Record<string, unknow
   const orNull = (a: fc.Arbitrary<unknown>, nullable: boolean) =>
     (nullable ? fc.oneof({ arbitrary: a, weight: 4 }, { arbitrary: fc.constantFrom(null, undefined), weight: 1 }) : a);
   const row = fc.record({
-    scalars: fc.tuple(...w.scalars.map((s) => orNull(scalarValue(s.type), s.nullable))),
+    scalars: fc.tuple(...w.scalars.map((s) => orNull(scalarValue(s.type), s.nullable || s.defaultValue !== undefined))),
     j: orNull(jsonRoot, w.jsonNullable),
     arr: orNull(fc.array(elemValue(w.arrType), { maxLength: 4 }), w.arrNullable),
     k1: fc.option(jsonValue, { freq: 3, nil: undefined }),
@@ -127,10 +133,13 @@ export function rowsArb(w: World, n: number): fc.Arbitrary<Record<string, unknow
   }));
 }
 
-/** The row the oracle reads: every declared field (null when absent), `$meta` the non-null dynamic keys. */
+/**
+ * The row the oracle reads: every declared field (its default value when absent or null, else
+ * null; Milvus "Nullable & Default"), `$meta` the non-null dynamic keys.
+ */
 export function oracleRow(w: World, client: Record<string, unknown>): Record<string, unknown> {
   const row: Record<string, unknown> = {};
-  for (const s of w.scalars) row[s.name] = client[s.name] ?? null;
+  for (const s of w.scalars) row[s.name] = client[s.name] ?? s.defaultValue ?? null;
   row.j = client.j ?? null;
   row.arr = client.arr ?? null;
   const meta: Record<string, unknown> = {};
