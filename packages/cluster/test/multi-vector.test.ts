@@ -77,6 +77,16 @@ describe('multi-vector collections in the cluster', () => {
     await waitFor(async () => (await again.service.getLoadState('m')).loadState === 'LoadStateLoaded');
     for (const name of ['text', 'image']) expect(await again.service.describeIndex('m', name)).toMatchObject({ indexState: 'Finished', totalRows: 170, indexedRows: 170 });
     await check(again.service);
+    // One snapshot taken at the request: an acknowledged write is seen at any consistency level; partitions scope every sub-search.
+    await again.service.createPartition('m', 'p');
+    await again.service.insert('m', [{ id: 1000, text: [9, 9, 9, 9, 9, 9], image: [0, 0, 1] }], 'p');
+    const sub = (partitionNames?: string[]) => again.service.hybridSearch({
+      collectionName: 'm', limit: 3, consistencyLevel: 'Eventually', ...(partitionNames ? { partitionNames } : {}),
+      search: [{ annsField: 'text', data: [[9, 9, 9, 9, 9, 9]], limit: 3, searchParams: { params: { ef: 200 } } }, { annsField: 'image', data: [[0, 0, 1]], limit: 3 }],
+    });
+    expect((await sub())[0][0]).toMatchObject({ id: 1000n, distance: 2 / 61 });
+    expect((await sub(['p']))[0].map((h) => h.id)).toEqual([1000n]);
+    expect((await sub(['_default']))[0].map((h) => h.id)).not.toContain(1000n);
     await expect(again.service.dropIndex('m', 'image')).rejects.toThrow(/release it first/);
     await again.service.releaseCollection('m');
     await again.service.dropIndex('m', 'image');
