@@ -1,4 +1,4 @@
-import { invalidParameter } from '@shoal/actors';
+import { invalidParameter, notSupported } from '@shoal/actors';
 import { smallerIsBetter } from '@shoal/ann';
 import type { MetricType } from '@shoal/ann';
 import type { PrimaryKey } from '@shoal/shard';
@@ -27,7 +27,8 @@ export const MAX_RRF_K = 16_384;
  * Validates a reranker for `subRequests` sub-requests; absent = RRF with k 60 (as Milvus).
  * Numbers may come as numeric strings (SDKs send them so); `norm_score` as a boolean or "true"/"false".
  * @throws ShoalError ParameterInvalid for an unknown strategy, k outside (0, 16384), weights that are
- *   not an array of numbers in [0, 1], or not one weight per sub-request.
+ *   not an array of numbers in [0, 1], or not one weight per sub-request; OperationNotSupported for
+ *   `weights` on the rrf ranker (Milvus 2.6's weighted RRF).
  */
 export function parseRanker(input: RerankInput | undefined, subRequests: number): Ranker {
   if (input === undefined) return { strategy: 'rrf', k: DEFAULT_RRF_K };
@@ -36,6 +37,7 @@ export function parseRanker(input: RerankInput | undefined, subRequests: number)
   if (typeof params !== 'object' || params === null || Array.isArray(params)) throw invalidParameter('rerank.params must be an object, e.g. { "k": 60 } or { "weights": [0.5, 0.5] }');
   const strategy = typeof input.strategy === 'string' ? input.strategy.toLowerCase() : input.strategy;
   if (strategy === 'rrf') {
+    if (params.weights !== undefined) throw notSupported('weights for the rrf ranker (weighted reciprocal ranks)');
     const k = params.k === undefined ? DEFAULT_RRF_K : num(params.k);
     if (!Number.isFinite(k) || k <= 0 || k >= MAX_RRF_K) throw invalidParameter(`rerank.params.k of the rrf ranker must be a number in (0, ${MAX_RRF_K}), got ${JSON.stringify(params.k)}`);
     return { strategy: 'rrf', k };

@@ -22,6 +22,7 @@ describe('parseRanker', () => {
     expect(() => parseRanker({ strategy: 'weighted', params: {} }, 2)).toThrow(/must be an array/);
     expect(() => parseRanker({ strategy: 'weighted', params: { weights: [1], norm_score: 3 } }, 1)).toThrow(/norm_score must be true or false/);
     expect(() => parseRanker({ strategy: 'decay' }, 1)).toThrow(/"decay" is not supported; allowed: rrf, weighted/);
+    expect(() => parseRanker({ strategy: 'rrf', params: { k: 60, weights: [1, 1] } }, 2)).toThrow(/weights for the rrf ranker .*not supported yet/);
   });
 });
 
