@@ -17,8 +17,28 @@ import { Oracle, OracleError, type Truth } from './oracle/interpreter.ts';
 import { filterArb, PARAMS, poolOf } from './oracle/filters.ts';
 import { oracleRow, rowsArb, schemaOf, worldArb } from './oracle/generate.ts';
 
-/** Constructs left out of generation because the engine is known to get them wrong (see the report). */
-const EXCLUDED = { foldOnNullable: true, emptyContainsAny: true, emptyIn: true, bigIntOnDoubleElement: true };
+/**
+ * Constructs left out of generation because the engine disagrees with the oracle there (found by
+ * this test; set one to false to see it fail). Minimal cases, engine answer vs expected:
+ * - foldOnNullable: nullable Int8 `x`, row x = null: `x < 1000`, `x != 1.5`, `x not in [1.5]`,
+ *   `not (x == 1.5)` pass the row (the binder folds them to `true`); a predicate on a null is
+ *   unknown (docs/filters.md "Nulls"), so the row must not pass.
+ * - emptyIn / emptyContainsAny: nullable JSON `j` = null (or nullable `x` = null):
+ *   `not (j["a"] in [])`, `x not in []`, `not json_contains_any(j, [])` pass the row (folded to a
+ *   constant); unknown by the same rule.
+ * - bigIntOnDoubleElement: Array<Double> `arr` = [9007199254740992]:
+ *   `array_contains(arr, 9007199254740993)` and `arr[0] == 9007199254740993` do not match; the
+ *   literal is converted to the element type (docs "Arrays"; Milvus `GetValueFromProto<double>`),
+ *   as for a Double field, so they match.
+ * - arrayLengthOfNonArray: JSON `j` = {"a": 1}: `array_length(j["a"]) == 0` does not match; Milvus
+ *   counts a non-array as length 0 (`BinaryArithRangeJONCompareArrayLength`), so it matches.
+ * - jsonArithNotEqual: JSON `j` = {}: `j["a"] + 1 != 2` does not match; Milvus matches a missing or
+ *   non-numeric value with `!=` (`BinaryArithRangeJSONCompareNotEqual`), as docs "JSON values" say.
+ * - elementNotEqual: Array `arr` = []: `arr[0] != 1` matches; docs "Arrays" (out of range: no
+ *   match) and Milvus (`UnaryArrayCompare` gives false for every operator) say it does not.
+ */
+const EXCLUDED = { foldOnNullable: true, emptyContainsAny: true, emptyIn: true, bigIntOnDoubleElement: true, arrayLengthOfNonArray: true,
+  jsonArithNotEqual: true, elementNotEqual: true };
 
 const RUNS = Number(process.env.ORACLE_RUNS ?? 300);
 

@@ -39,7 +39,9 @@ type Val =
   | { k: 'json'; nullRoot: boolean; v: unknown } // v undefined: missing
   | { k: 'elem'; type: Scalar; nullRoot: boolean; v: Lit | undefined }
   | { k: 'array'; type: Scalar; v: Lit[] | null }
-  | { k: 'num'; v: Num | 'null' | 'none'; int: boolean } // computed: 'null' read a null, 'none' no value
+  // computed: 'null' read a null; 'none' read a missing / non-numeric JSON value (matches only `!=`);
+  // 'void' read an Array element out of range or divided an integer by zero (matches nothing)
+  | { k: 'num'; v: Num | 'null' | 'none' | 'void'; int: boolean }
   | { k: 'pred'; t: Truth };
 
 const fail = (m: string): never => { throw new OracleError(m); };
@@ -230,7 +232,7 @@ export class Oracle {
       case 'elem': {
         if (!NUMERIC.has(x.type)) return fail('arithmetic on a non-numeric element');
         if (x.nullRoot) return { k: 'num', v: 'null', int: false };
-        if (x.v === undefined) return { k: 'num', v: 'none', int: false };
+        if (x.v === undefined) return { k: 'num', v: 'void', int: false };
         const int = x.type.startsWith('Int');
         return { k: 'num', v: int ? BigInt(x.v as Num) : (x.v as number), int };
       }
@@ -241,10 +243,11 @@ export class Oracle {
   private arith(op: string, a: Extract<Val, { k: 'num' }>, b: Extract<Val, { k: 'num' }>): Extract<Val, { k: 'num' }> {
     if (a.v === 'null' || b.v === 'null') return { k: 'num', v: 'null', int: false };
     if (a.v === 'none' || b.v === 'none') return { k: 'num', v: 'none', int: false };
+    if (a.v === 'void' || b.v === 'void') return { k: 'num', v: 'void', int: false };
     if (a.int && b.int && op !== '**') {
       const x = a.v as bigint;
       const y = b.v as bigint;
-      if ((op === '/' || op === '%') && y === 0n) return { k: 'num', v: 'none', int: true };
+      if ((op === '/' || op === '%') && y === 0n) return { k: 'num', v: 'void', int: true };
       const r = op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : op === '/' ? intDiv(x, y) : intMod(x, y);
       return { k: 'num', v: r, int: true };
     }
@@ -273,7 +276,9 @@ export class Oracle {
         case 'json': return l.nullRoot ? null : holds(op, jsonOrder(l.v, lit));
         case 'elem': {
           const c = convert(l.type, lit, 'element');
-          return l.nullRoot ? null : l.v === undefined ? op === '!=' : holds(op, order(l.v, c));
+          // docs/filters.md "Arrays": out of range, no match — `!=` included, as Milvus's
+          // `UnaryArrayCompare` (UnaryExpr.h) sets false for every operator.
+          return l.nullRoot ? null : l.v === undefined ? false : holds(op, order(l.v, c));
         }
         case 'num': return this.numCompare(l, op, this.num(r));
       }
@@ -289,7 +294,11 @@ export class Oracle {
 
   private numCompare(a: Extract<Val, { k: 'num' }>, op: string, b: Extract<Val, { k: 'num' }>): Truth {
     if (a.v === 'null' || b.v === 'null') return null;
-    if (a.v === 'none' || b.v === 'none') return false;
+    // Milvus BinaryArithOpEvalRangeExpr.cpp (`BinaryArithRangeJSONCompareNotEqual`): a JSON value
+    // that is missing or not a number matches `!=` and nothing else, as for a plain path
+    // comparison (docs/filters.md "JSON values").
+    if (a.v === 'none' || b.v === 'none') return op === '!=';
+    if (a.v === 'void' || b.v === 'void') return false;
     return holds(op, compareNum(a.v, b.v));
   }
 
@@ -330,7 +339,8 @@ export class Oracle {
     const isNullRoot = t.k === 'json' ? t.nullRoot : t.v === null;
     if (mode === 'length') {
       if (isNullRoot) return { k: 'num', v: 'null', int: true };
-      return Array.isArray(value) ? { k: 'num', v: BigInt(value.length), int: true } : { k: 'num', v: 'none', int: true };
+      // Milvus (`BinaryArithRangeJONCompareArrayLength`): a path that is not an array has length 0.
+      return { k: 'num', v: BigInt(Array.isArray(value) ? value.length : 0), int: true };
     }
     const litOf = (v: Val): unknown => (v.k === 'lit' ? v.v : v.k === 'list' ? v.items.map(litOf) : fail(`${name} takes literals`));
     let wanted: unknown[];
