@@ -126,7 +126,15 @@ export function filterArb(w: World, pool: unknown[], depth: number, excluded: Ex
   // is compared exactly, where a Double field (and Milvus) converts the literal to double.
   const skipBig = excluded.bigIntOnDoubleElement === true && elemType === 'Double';
   const notBigInt = (l: string) => !skipBig || !/^-?0[xob]?[0-9a-f]*$|^-?[1-9][0-9]{15,}$/i.test(l) || l === '0';
-  const elit = litText(elemType, pool).filter(notBigInt);
+  // Known engine bug (see the test): an INVERTED/BITMAP index on an Array of Int64 wraps a literal
+  // outside int64 (2^63 finds -2^63).
+  const skipWrap = excluded.int64OverflowInArrayIndex === true && elemType === 'Int64';
+  const inInt64 = (l: string) => {
+    if (!skipWrap) return true;
+    const v = intValue(l);
+    return v === undefined || (v >= -(2n ** 63n) && v < 2n ** 63n);
+  };
+  const elit = litText(elemType, pool).filter((l) => notBigInt(l) && inInt64(l));
   add(fc.tuple(fc.constantFrom('array_contains', 'ARRAY_CONTAINS'), elit).map(([f, l]) => `${f}(arr, ${l})`), 2);
   add(fc.tuple(fc.constantFrom('array_contains_all', 'array_contains_any'), list(elit, excluded.emptyContainsAny ? 1 : 0)).map(([f, l]) => `${f}(arr, ${l})`), 2);
   add(fc.tuple(op, fc.bigInt({ min: 0n, max: 4n })).chain(([o, l]) => side('array_length(arr)', o, String(l))));
@@ -139,7 +147,7 @@ export function filterArb(w: World, pool: unknown[], depth: number, excluded: Ex
   if (elemType === 'VarChar') add(fc.tuple(fc.integer({ min: 0, max: 3 }), likeText).map(([i, p]) => `arr[${i}] like ${p}`));
   else if (elemType !== 'Bool') add(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.constantFrom('+', '*', '-'), SMALL_INT, op, numText).map(([i, a, k, o, l]) => `arr[${i}] ${a} ${k} ${o} ${l}`));
   // Ill-typed Array uses.
-  add(anyText.filter(notBigInt).map((l) => `array_contains(arr, ${l})`));
+  add(anyText.filter((l) => notBigInt(l) && inInt64(l)).map((l) => `array_contains(arr, ${l})`));
 
   // Constants and literal-only comparisons.
   add(fc.constantFrom('true', 'false', 'TRUE', 'False'));
@@ -153,6 +161,17 @@ export function filterArb(w: World, pool: unknown[], depth: number, excluded: Ex
     { arbitrary: fc.tuple(sub, fc.constantFrom('and', 'or', '&&', '||', 'AND', 'OR'), sub).map(([a, o, b]) => `(${a}) ${o} (${b})`), weight: 3 },
     { arbitrary: fc.tuple(fc.constantFrom('not ', '!', 'NOT '), sub).map(([n, a]) => `${n}(${a})`), weight: 2 },
   );
+}
+
+/** The value of an integer literal's text (any radix, signed); undefined for other literals. */
+function intValue(l: string): bigint | undefined {
+  const neg = l.startsWith('-');
+  const body = neg ? l.slice(1) : l;
+  let v: bigint;
+  if (/^0[xob][0-9a-f]+$/i.test(body) || /^[1-9][0-9]*$|^0$/.test(body)) v = BigInt(body.toLowerCase());
+  else if (/^0[0-7]+$/.test(body)) v = BigInt(`0o${body.slice(1)}`);
+  else return undefined;
+  return neg ? -v : v;
 }
 
 /** An integer literal strictly inside the range of integer type t (no comparison with it folds to a constant). */
