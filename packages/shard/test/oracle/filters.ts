@@ -17,8 +17,9 @@ const SMALL_INT = fc.bigInt({ min: -3n, max: 3n }).chain(intText);
 
 /** Template parameters every generated filter may use: `{p0}`…`{p6}`. */
 export const PARAMS: Record<string, unknown> = {
-  p0: -3, p1: 0, p2: 2.5, p3: 2n ** 53n + 1n, p4: 'ab', p5: [1, 2n ** 63n - 1n, 0.5], p6: ['a', 'é'],
+  p0: -3, p1: 0, p2: 2.5, p3: 2n ** 53n + 1n, p4: 'ab', p5: [1, 2n ** 63n - 1n, 0.5], p6: ['a', 'é'], p7: true,
 };
+const STRING_LITS = ['"a"', "'b'", '""', '"é"', '"😀"', '"\\uffff"', '"\\u00e9"'];
 
 /** Which constructs the generator leaves out (the engine's known disagreements; see the test). */
 export interface Exclusions {
@@ -149,9 +150,17 @@ export function filterArb(w: World, pool: unknown[], depth: number, excluded: Ex
   // Ill-typed Array uses.
   add(anyText.filter((l) => notBigInt(l) && inInt64(l)).map((l) => `array_contains(arr, ${l})`));
 
+  // Synonyms across JSON and Array, and template lists.
+  add(fc.tuple(fc.constantFrom('array_contains', 'array_contains_any'), fc.constantFrom(...paths), jlit)
+    .map(([f, p, l]) => (f === 'array_contains' ? `${f}(${p}, ${l})` : `${f}(${p}, [${l}])`)));
+  add(elit.map((l) => `json_contains(arr, ${l})`));
+  add(fc.tuple(fc.constantFrom('json_contains_any', 'json_contains_all', 'array_contains_any'), fc.constantFrom('{p5}', '{p6}'), fc.constantFrom('arr', ...paths))
+    .filter(([, t]) => !(skipBig && t === '{p5}') && !(skipWrap && t === '{p5}')).map(([f, t, p]) => `${f}(${p}, ${t})`));
+
   // Constants and literal-only comparisons.
-  add(fc.constantFrom('true', 'false', 'TRUE', 'False'));
+  add(fc.constantFrom('true', 'false', 'TRUE', 'False', '{p7}', '{p7} == false'));
   add(fc.tuple(numText, op, numText).map(([a, o, b]) => `${a} ${o} ${b}`));
+  add(fc.tuple(fc.constantFrom(...STRING_LITS), op, fc.constantFrom(...STRING_LITS)).map(([a, o, b]) => `${a} ${o} ${b}`));
 
   const leaf = fc.oneof(...leaves);
   if (depth === 0) return leaf;
