@@ -123,6 +123,7 @@ describe('filter engine = independent oracle', () => {
             `oracle ${want instanceof Error ? `error: ${want.message}` : show(want)}`);
         }
         errors++;
+        if (process.env.ORACLE_ERRORS) console.log(`REJECTED ${text} | engine: ${got.message.slice(0, 160)} | oracle: ${want.message}`);
         return;
       }
       for (const t of want) truths[String(t) as keyof typeof truths]++;

@@ -86,7 +86,6 @@ export function filterArb(w: World, pool: unknown[], depth: number, excluded: Ex
     const term = fc.tuple(atom, fc.constantFrom('+', '-', '*', '/', '%', '**'), atom).map(([a, x, b]) => `${a} ${x} ${b}`);
     add(fc.tuple(fc.oneof(term, fc.tuple(term, fc.constantFrom('+', '*', '-'), atom).map(([a, x, b]) => `${a} ${x} ${b}`),
       term.map((t) => `(${t})`)), jsonArithOp, numText).map(([t, o, l]) => `${t} ${o} ${l}`), 2);
-    add(fc.tuple(nf, fc.constantFrom('<', '<='), fc.constantFrom('<', '<='), SMALL_INT, SMALL_INT).map(([f, o1, o2, a, b]) => `${a} ${o1} ${f} + 1 ${o2} ${b}`));
   }
   const ints = w.scalars.filter((s) => s.type.startsWith('Int') && !folds(s));
   if (ints.length > 0) {
