@@ -3,7 +3,8 @@
  * independent oracle (`oracle/interpreter.ts`) that evaluates the untyped syntax tree directly,
  * from docs/filters.md's semantics. Random small schemas, rows inserted through the real insert
  * path (`rowsToBatch`), random scalar indexes on the fields (built by `buildScalarIndex`, the
- * sealed-segment path), and random filter text: for every row, the engine's bitset must hold
+ * sealed-segment path), and random filter text: for every row, the row interpreter
+ * (`evaluateRow`) must agree with the column evaluator, and the engine's bitset must hold
  * exactly the rows where the oracle says `true`; and the engine must reject a filter exactly when
  * the oracle does.
  *
@@ -12,8 +13,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ShoalError } from '@shoal/actors';
-import { compileFilter, evaluateFilter } from '../src/expr/index.ts';
-import { rowsToBatch } from '../src/schema/rows.ts';
+import { compileFilter, evaluateFilter, evaluateRow } from '../src/expr/index.ts';
+import { readValue, rowsToBatch } from '../src/schema/rows.ts';
 import { buildScalarIndex, validateScalarIndex } from '../src/scalar-index/build.ts';
 import type { ScalarIndex, ScalarIndexType } from '../src/scalar-index/types.ts';
 import { Oracle, OracleError, type Truth } from './oracle/interpreter.ts';
@@ -93,6 +94,15 @@ function engine(text: string, w: Parameters<typeof schemaOf>[0], rows: Record<st
   });
   const out: number[] = [];
   bits.forEach((i) => out.push(i));
+  // The row interpreter, on the rows as stored and read back (`readValue`), must give the same rows.
+  const stored = (i: number): Record<string, unknown> => {
+    const row: Record<string, unknown> = Object.fromEntries(schema.fields.filter((f) => !f.autoId)
+      .map((f) => [f.name, readValue(f, batch.columns[f.name], i, batch.valid?.[f.name])]));
+    if (w.dynamic) row.$meta = batch.columns.$meta[i];
+    return row;
+  };
+  const byRow = rows.flatMap((_, i) => (evaluateRow(bound, stored(i)) ? [i] : []));
+  if (show(byRow) !== show(out)) throw new Error(`filter ${text}: column evaluator ${show(out)}, row interpreter ${show(byRow)}`);
   return out;
 }
 
