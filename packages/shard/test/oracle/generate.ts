@@ -49,7 +49,10 @@ function scalarValue(t: ScalarType): fc.Arbitrary<unknown> {
       const [lo, hi] = RANGE[t];
       const edges = INT_EDGES.filter((v) => v >= lo && v <= hi);
       const big = fc.oneof(fc.bigInt({ min: -3n, max: 3n }), fc.constantFrom(...edges), fc.bigInt({ min: lo, max: hi }));
-      return t === 'Int64' ? big : big.map(Number);
+      // Int64 as clients may send it: a bigint, a safe-integer number or a decimal string.
+      const int64 = fc.tuple(big, fc.constantFrom('bigint', 'number', 'string'))
+        .map(([v, as]) => (as === 'number' && v >= -(2n ** 53n) + 1n && v <= 2n ** 53n - 1n ? Number(v) : as === 'string' ? String(v) : v));
+      return t === 'Int64' ? int64 : big.map(Number);
     }
   }
 }
@@ -101,7 +104,7 @@ export function schemaOf(w: World): CollectionSchema {
       field(100, 'id', { isPrimaryKey: true, autoId: true }),
       ...w.scalars.map((s, k) => field(101 + k, s.name, {
         dataType: s.type, nullable: s.nullable, ...(s.type === 'VarChar' ? { maxLength: 64 } : {}),
-        ...(s.defaultValue === undefined ? {} : { defaultValue: s.defaultValue as FieldSchema['defaultValue'] }),
+        ...(s.defaultValue === undefined ? {} : { defaultValue: (s.type === 'Int64' ? BigInt(s.defaultValue as bigint) : s.defaultValue) as FieldSchema['defaultValue'] }),
       })),
       field(90, 'j', { dataType: 'JSON', nullable: w.jsonNullable }),
       field(91, 'arr', { dataType: 'Array', elementType: w.arrType, maxCapacity: 8, maxLength: 16, nullable: w.arrNullable }),
