@@ -68,7 +68,7 @@ describe('bad input is rejected with a clear Milvus error and leaves nothing beh
     await rejected('/entities/insert', { collectionName: C, data: [good(10), good(11, { n: 'seven' })] }, 1100, [/row 1/, /"n"/, /Int32/, /"seven"/]);
     await rejected('/entities/insert', { collectionName: C, data: [good(10, { n: 3_000_000_000 })] }, 1100, [/"n"/, /3000000000/]);
     await rejected('/entities/insert', { collectionName: C, data: [good(10, { tag: 5 })] }, 1100, [/"tag"/, /VarChar/, /expected a string/]);
-    await rejected('/entities/insert', { collectionName: C, data: [good(10, { tag: 'much too long' })] }, 1100, [/"tag"/, /max_length is 8/]);
+    await rejected('/entities/insert', { collectionName: C, data: [good(10, { tag: 'much too long' })] }, 1100, [/"tag"/, /max_length = 8/]);
     await rejected('/entities/insert', { collectionName: C, data: [good(10, { color: 'red' })] }, 1100, [/"color" does not exist/]);
     const missing = good(10);
     delete missing.n;

@@ -94,8 +94,10 @@ describe('ShoalClient against a real REST server', () => {
     const err = await client.describeCollection({ collectionName: 'ghost' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ShoalClientError);
     expect(err).toMatchObject({ code: 100, message: expect.stringMatching(/ghost/) });
-    await expect(client.createCollection({ collectionName: 'x', dimension: 2, schema: { enableDynamicField: true, fields: [] } as never }))
-      .rejects.toMatchObject({ code: 3000 });
+    const sparse = { enableDynamicField: false, fields: [
+      { fieldName: 'id', dataType: 'Int64', isPrimary: true }, { fieldName: 'v', dataType: 'SparseFloatVector' },
+    ] };
+    await expect(client.createCollection({ collectionName: 'x', schema: sparse } as never)).rejects.toMatchObject({ code: 3000 });
   });
 });
 
