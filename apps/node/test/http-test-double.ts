@@ -122,7 +122,7 @@ export class InMemoryServiceDouble implements ShoalService {
   /** The double keeps rows in a map, not in segments: it reports no segment memory. */
   async getCollectionStats(name: string): Promise<CollectionStats> {
     this.record('getCollectionStats', name);
-    return { rowCount: this.coll(name).rows.size, memory: { totalBytes: 0, rawBytes: 0, rawVectorBytes: 0, indexBytes: 0, segments: [] } };
+    return { rowCount: this.coll(name).rows.size, memory: { totalBytes: 0, rawBytes: 0, rawVectorBytes: 0, indexBytes: 0, scalarIndexBytes: 0, segments: [] } };
   }
 
   async flush(name: string): Promise<void> { this.record('flush', name); this.coll(name); }

@@ -191,8 +191,14 @@ export interface SegmentMemoryReport {
   rawVectorBytes: number;
   /** Type of the loaded ANN index, or null when the segment is searched by brute force. */
   indexType: string | null;
-  /** Memory of the loaded index (0 when none). */
+  /** Memory of the loaded vector indexes (0 when none). */
   indexBytes: number;
+  /** Each loaded vector index, by vector field. */
+  vectorIndexes: { fieldName: string; indexType: string; indexBytes: number }[];
+  /** Memory of the segment's scalar indexes (0 when none). */
+  scalarIndexBytes: number;
+  /** Each scalar index of the segment, by field. */
+  scalarIndexes: { fieldName: string; indexType: string; indexBytes: number }[];
   /** Partitions with rows in the segment. */
   partitions: string[];
 }
@@ -200,5 +206,8 @@ export interface SegmentMemoryReport {
 /** `collections/get_stats`: Milvus's live row count and Shoal's memory report (bytes). */
 export interface CollectionStatistics {
   rowCount: number;
-  memory: { totalBytes: number; rawBytes: number; rawVectorBytes: number; indexBytes: number; segments: SegmentMemoryReport[] };
+  memory: {
+    totalBytes: number; rawBytes: number; rawVectorBytes: number; indexBytes: number; scalarIndexBytes: number;
+    segments: SegmentMemoryReport[];
+  };
 }

@@ -105,7 +105,8 @@ function collectionMemory(meta: CollectionMeta, stats: ShardStats[]): Collection
   const rawBytes = segments.reduce((a, s) => a + s.rawBytes, 0);
   const indexBytes = segments.reduce((a, s) => a + s.indexBytes, 0);
   const rawVectorBytes = segments.reduce((a, s) => a + s.rawVectorBytes, 0);
-  return { totalBytes: rawBytes + indexBytes, rawBytes, rawVectorBytes, indexBytes, segments };
+  const scalarIndexBytes = segments.reduce((a, s) => a + s.scalarIndexBytes, 0);
+  return { totalBytes: rawBytes + indexBytes + scalarIndexBytes, rawBytes, rawVectorBytes, indexBytes, scalarIndexBytes, segments };
 }
 
 /** `collections/flush`: seals growing segments and persists them (then indexes build in the background). */

@@ -103,7 +103,7 @@ export type SegmentMemoryStats = Omit<SegmentMemory, 'partitionIds'> & {
 
 /** Memory a collection holds on this node, in bytes: sums over its segments, and each segment. */
 export interface CollectionMemory {
-  /** `rawBytes + indexBytes`. */
+  /** `rawBytes + indexBytes + scalarIndexBytes`. */
   totalBytes: number;
   /** Row data of every segment, growing and sealed (see `SegmentMemory.rawBytes`). */
   rawBytes: number;
@@ -111,6 +111,8 @@ export interface CollectionMemory {
   rawVectorBytes: number;
   /** `memoryBytes()` of the ANN indexes loaded in memory. */
   indexBytes: number;
+  /** `memoryBytes()` of the scalar indexes of the sealed segments. */
+  scalarIndexBytes: number;
   /** Segments with rows, by shard, oldest first (each shard's growing segment last). */
   segments: SegmentMemoryStats[];
 }

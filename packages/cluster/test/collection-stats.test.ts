@@ -39,6 +39,7 @@ describe('collections/get_stats memory', () => {
     expect(memory.rawVectorBytes).toBe(260 * 16);
     expect(memory.indexBytes).toBe(sealed.reduce((a, x) => a + x.indexBytes, 0));
     expect(memory.rawBytes).toBe(memory.segments.reduce((a, x) => a + x.rawBytes, 0));
+    expect(memory.scalarIndexBytes).toBe(0);
     expect(memory.totalBytes).toBe(memory.rawBytes + memory.indexBytes);
 
     await s.dropPartition('m', 'red'); // its rows are deleted, its name gone
@@ -50,6 +51,29 @@ describe('collections/get_stats memory', () => {
     const released = await s.getCollectionStats('m');
     expect(released.memory.indexBytes).toBe(0);
     expect(released.memory.totalBytes).toBe(released.memory.rawBytes);
+    await node.close();
+  });
+});
+
+describe('collections/get_stats memory of scalar indexes', () => {
+  it('reports each sealed segment\'s scalar indexes by field and adds them to the totals', async () => {
+    const { node } = await testNode();
+    const s = node.service;
+    await s.createCollection({
+      collectionName: 'sx', fields: [...fields, { name: 'n', dataType: 'Int32' as const }],
+      indexParams: [
+        { fieldName: 'v', metricType: 'L2', indexType: 'FLAT' },
+        { fieldName: 'n', indexName: 'n_idx', indexType: 'INVERTED' },
+      ],
+    });
+    await s.insert('sx', rows(0, 100).map((r, i) => ({ ...r, n: i % 7 })));
+    await s.flush('sx');
+    await waitFor(async () => (await s.getCollectionStats('sx')).memory.scalarIndexBytes > 0);
+    const { memory } = await s.getCollectionStats('sx');
+    const [seg] = memory.segments;
+    expect(seg.scalarIndexes).toEqual([{ fieldName: 'n', indexType: 'INVERTED', indexBytes: seg.scalarIndexBytes }]);
+    expect(memory.scalarIndexBytes).toBe(seg.scalarIndexBytes);
+    expect(memory.totalBytes).toBe(memory.rawBytes + memory.indexBytes + memory.scalarIndexBytes);
     await node.close();
   });
 });

@@ -156,6 +156,7 @@ describe('segment memory', () => {
     expect(growing).toEqual({
       segmentId: growing.segmentId, state: 'Growing', rows: 500, deletedRows: 0, partitionIds: [0, 5],
       rawBytes: 500 * (20 + 8 + DIM * 4) + tagBytes, rawVectorBytes: 500 * DIM * 4, indexType: null, indexBytes: 0, vectorIndexes: [],
+      scalarIndexBytes: 0, scalarIndexes: [],
     });
     await shard.delete([3n], nextTs());
     await shard.flush();

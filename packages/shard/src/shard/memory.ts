@@ -3,6 +3,7 @@ import { vectorFields } from '../schema/build.ts';
 import { DYNAMIC_FIELD } from '../schema/types.ts';
 import { GrowingSegment, valueBytes } from '../segment/growing.ts';
 import type { Segment } from '../segment/segment.ts';
+import type { ScalarIndexType } from '../scalar-index/types.ts';
 
 /**
  * The memory one segment of a shard holds, in bytes (issue 3: "each index reports its memory in
@@ -40,6 +41,10 @@ export interface SegmentMemory {
   indexBytes: number;
   /** Each loaded vector index, by vector field, in field order (empty when none is loaded). */
   vectorIndexes: { fieldName: string; indexType: IndexType; indexBytes: number }[];
+  /** Sum of `ScalarIndex.memoryBytes()` of the segment's scalar indexes (0 when none; sealed segments only). */
+  scalarIndexBytes: number;
+  /** Each scalar index of the segment, by field, in field order. */
+  scalarIndexes: { fieldName: string; indexType: ScalarIndexType; indexBytes: number }[];
 }
 
 /** What does not change once a segment is sealed: its data size and partitions. */
@@ -59,6 +64,10 @@ export function segmentMemory(seg: Segment): SegmentMemory {
     const index = seg.vectorIndexes.get(f.name);
     return index ? [{ fieldName: f.name, indexType: index.spec.type, indexBytes: index.memoryBytes() }] : [];
   });
+  const scalarIndexes = seg.schema.fields.flatMap((f) => {
+    const index = seg.scalarIndexes.get(f.name);
+    return index ? [{ fieldName: f.name, indexType: index.type, indexBytes: index.memoryBytes() }] : [];
+  });
   return {
     segmentId: seg.id,
     state: seg.sealed ? 'Sealed' : 'Growing',
@@ -70,6 +79,8 @@ export function segmentMemory(seg: Segment): SegmentMemory {
     indexType: vectorIndexes[0]?.indexType ?? null,
     indexBytes: vectorIndexes.reduce((a, v) => a + v.indexBytes, 0),
     vectorIndexes,
+    scalarIndexBytes: scalarIndexes.reduce((a, v) => a + v.indexBytes, 0),
+    scalarIndexes,
   };
 }
 
