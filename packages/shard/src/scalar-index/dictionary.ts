@@ -30,6 +30,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const HI = LITTLE_ENDIAN ? 1 : 0;
 const LO = 1 - HI;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * A field's terms and posting lists: term `k` (`keys[k]`) is held by the rows
@@ -63,7 +65,8 @@ export class TermDictionary {
    * `v` converted to this dictionary's term type, or `undefined` when it is not one (a string for
    * a numeric field, a fraction for Int64, …: the caller then leaves the predicate to the scan).
    * A Bool field takes only booleans (as 0/1), a numeric field only numbers and safe-integer
-   * bigints (a boolean equals no number, as in the scan); an Int64 field bigints and safe-integer numbers.
+   * bigints (a boolean equals no number, as in the scan); an Int64 field bigints inside
+   * [−2^63, 2^63−1] (one outside is left to the scan rather than wrapped) and safe-integer numbers.
    */
   normalize(v: ScalarValue): number | bigint | string | undefined {
     switch (this.kind) {
@@ -71,7 +74,9 @@ export class TermDictionary {
       case 'number':
         if (typeof v === 'number') return v;
         return typeof v === 'bigint' && v <= MAX_SAFE && v >= -MAX_SAFE ? Number(v) : undefined;
-      case 'int64': return typeof v === 'bigint' ? v : typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : undefined;
+      case 'int64':
+        if (typeof v === 'bigint') return v >= INT64_MIN && v <= INT64_MAX ? v : undefined;
+        return typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : undefined;
       case 'string': return typeof v === 'string' ? v : undefined;
     }
   }
