@@ -107,13 +107,16 @@ function fieldCompare(f: FieldOperand, op: CompareOp, v: ValueOperand): BoundExp
   return node;
 }
 
-/** A literal checked against a path's element type (Array fields), Float literals rounded to float32. */
+/**
+ * A literal checked against a path's element type (Array fields) and converted to it as for a
+ * plain field of that type: to the nearest float32 for Float, the nearest double for Double.
+ */
 function pathLiteral(target: RefOperand, v: Operand, where: string): JsonScalar {
   if (v.kind !== 'value') return typeMismatch(target, v, where);
   const t = target.ref.elementType;
   if (target.ref.fieldType === 'Array' && t !== undefined) {
     if (!isComparable(t, v.value)) typeMismatch(target, v, where);
-    if (t === 'Float') return Math.fround(Number(v.value));
+    if (t === 'Float' || t === 'Double') return toFloatingValue(t, v.value as bigint | number);
   }
   return v.value;
 }

@@ -6,7 +6,7 @@
  */
 import type { CallExpr } from './ast.ts';
 import type { BoundExpr, JsonLiteral, PathRef } from './bound.ts';
-import { isComparable } from './coerce.ts';
+import { isComparable, toFloatingValue } from './coerce.ts';
 import { describeOperand, fail, type Operand } from './operands.ts';
 
 /** Known functions: which `contains` mode they bind to, or `length`. */
@@ -60,7 +60,10 @@ function literalOf(o: Operand, where: string): JsonLiteral {
   return fail(`${where} compares with literal values, but found ${describeOperand(o)} at column ${o.column}`);
 }
 
-/** Checks a value sought in an Array field against its element type (Float literals rounded to float32). */
+/**
+ * Checks a value sought in an Array field against its element type and converts it as for a
+ * plain field of that type (Float: nearest float32, Double: nearest double).
+ */
 function checkElement(ref: PathRef, label: string, v: JsonLiteral, where: string): JsonLiteral {
   const t = ref.elementType;
   if (ref.fieldType !== 'Array' || t === undefined) return v;
@@ -68,5 +71,5 @@ function checkElement(ref: PathRef, label: string, v: JsonLiteral, where: string
     const shown = Array.isArray(v) ? 'a list' : typeof v === 'string' ? `the string ${JSON.stringify(v)}` : `the ${typeof v === 'boolean' ? 'boolean' : 'number'} ${v}`;
     return fail(`${where}: field "${label}" is an Array of ${t}, which cannot hold ${shown}`);
   }
-  return t === 'Float' && (typeof v === 'number' || typeof v === 'bigint') ? Math.fround(Number(v)) : v;
+  return (t === 'Float' || t === 'Double') && (typeof v === 'number' || typeof v === 'bigint') ? toFloatingValue(t, v) : v;
 }
