@@ -114,13 +114,15 @@ export type JsonLiteral = JsonScalar | JsonLiteral[];
 /**
  * `path op value` on a JSON path / dynamic key / Array element. Numbers compare numerically
  * across integer and floating values (exact with bigints), strings by code point, booleans only
- * with `==`; a value of another type, or none, is false (Milvus `UnaryRangeExpr` on JSON).
- * `!=` is bound as `not ==`.
+ * with `==`/`!=`; a value of another type, or none, is false (Milvus `UnaryRangeExpr` on JSON).
+ * On a JSON path `!=` is bound as `not ==` (so a missing value matches it); on an Array element
+ * `!=` is this node, false where the index is out of range, as every operator there (Milvus
+ * `UnaryArrayCompare`), and true for a NaN element.
  */
 export interface BoundPathCompare {
   kind: 'pathCompare';
   ref: PathRef;
-  op: Exclude<CompareOp, '!='>;
+  op: CompareOp;
   value: JsonScalar;
 }
 

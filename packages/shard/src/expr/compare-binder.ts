@@ -128,7 +128,7 @@ function pathCompare(target: RefOperand, op: CompareOp, v: ValueOperand): BoundE
   if (typeof value === 'boolean' && op !== '==' && op !== '!=') {
     return fail(`'${op}' at column ${v.column} cannot order ${describeValue(value)}; booleans support == and !=`);
   }
-  if (op === '!=') return { kind: 'not', child: { kind: 'pathCompare', ref, op: '==', value } };
+  if (op === '!=' && ref.fieldType === 'JSON') return { kind: 'not', child: { kind: 'pathCompare', ref, op: '==', value } };
   return { kind: 'pathCompare', ref, op, value };
 }
 

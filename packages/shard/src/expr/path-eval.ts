@@ -8,7 +8,7 @@
 import { Bitset } from '@shoal/ann';
 import type { BoundContains, BoundExists, BoundIsNull, BoundLike, BoundPathCompare, BoundPathIn, JsonScalar } from './bound.ts';
 import type { EvalContext } from './eval-context.ts';
-import { isNumeric, jsonEquals, pathReader } from './json-value.ts';
+import { isNumeric, jsonEquals, jsonOrder, pathReader } from './json-value.ts';
 import { likeMatcher, type LikePlan } from './like.ts';
 import { compareCodePoints, compareNumeric } from './order.ts';
 import { masked, type Tri } from './tri.ts';
@@ -96,6 +96,8 @@ export function scanStrings(col: readonly string[], n: number, plan: LikePlan, m
 
 /** `v op lit` under the JSON rules (see `json-value.ts`), specialised by the literal's type. */
 function compareTest(op: BoundPathCompare['op'], lit: JsonScalar): Test {
+  // `!=` reaches here only for Array elements: any present element of another value (NaN too).
+  if (op === '!=') return (v) => v !== undefined && jsonOrder(v, lit) !== 0;
   if (typeof lit === 'string') {
     if (op === '==') return (v) => v === lit;
     const pass = op === '<' ? (c: number) => c < 0 : op === '<=' ? (c: number) => c <= 0 : op === '>' ? (c: number) => c > 0 : (c: number) => c >= 0;

@@ -88,6 +88,7 @@ function truth(expr: BoundExpr, row: Record<string, unknown>): Truth {
       const x = pathValue(row, expr.ref);
       const values = expr.kind === 'pathIn' ? expr.values : [expr.value];
       return values.some((v) => {
+      if (expr.kind === 'pathCompare' && expr.op === '!=') return x !== undefined && jsonOrder(x, expr.value) !== 0;
         const c = jsonOrder(x, v);
         return expr.kind === 'pathIn' ? c === 0 : c !== undefined && holds(expr.op, c);
       });
