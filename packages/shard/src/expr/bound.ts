@@ -174,10 +174,13 @@ export interface BoundContains {
  * - `num`: a constant (integer `bigint`, floating `number`);
  * - `field`: a plain scalar field (Bool/VarChar only directly under a comparison);
  * - `path`: the number at a JSON path (integral JSON numbers count as integers);
- * - `length`: the number of elements of the array at `ref`;
+ * - `length`: the number of elements of the array at `ref` (0 for a JSON value that is not an
+ *   array or is missing, as Milvus `BinaryArithRangeJONCompareArrayLength`);
  * - `arith`: `left op right`. Integer ∘ integer is exact integer arithmetic (`/` truncates, `%`
  *   takes the dividend's sign, as C++ and Milvus); any floating operand, and `**`, give a double.
- *   An integer division by zero, a missing value or a null gives no value (the row is unknown).
+ *   A null field read makes the row unknown; a JSON value that is missing or not a number makes
+ *   the comparison true for `!=` and false otherwise; an Array element out of range or an integer
+ *   division by zero makes it false.
  */
 export type ValueExpr =
   | { kind: 'num'; value: number | bigint }
@@ -189,7 +192,7 @@ export type ValueExpr =
 /**
  * `left op right` over two computed values (Milvus `CompareExpr`, `BinaryArithOpEvalRangeExpr`):
  * numbers numerically (exact across integers and doubles), strings by code point, booleans with
- * `==`/`!=`. A row where either side has no value is unknown (false for a missing JSON value).
+ * `==`/`!=`. A row where either side reads a null is unknown; missing values as in {@link ValueExpr}.
  */
 export interface BoundCompareValues {
   kind: 'compareValues';

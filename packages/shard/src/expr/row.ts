@@ -86,9 +86,9 @@ function truth(expr: BoundExpr, row: Record<string, unknown>): Truth {
     case 'pathCompare': case 'pathIn': {
       if (fieldOf(row, expr.ref.field) === null) return null;
       const x = pathValue(row, expr.ref);
+      if (expr.kind === 'pathCompare' && expr.op === '!=') return x !== undefined && jsonOrder(x, expr.value) !== 0;
       const values = expr.kind === 'pathIn' ? expr.values : [expr.value];
       return values.some((v) => {
-      if (expr.kind === 'pathCompare' && expr.op === '!=') return x !== undefined && jsonOrder(x, expr.value) !== 0;
         const c = jsonOrder(x, v);
         return expr.kind === 'pathIn' ? c === 0 : c !== undefined && holds(expr.op, c);
       });
@@ -105,13 +105,18 @@ function truth(expr: BoundExpr, row: Record<string, unknown>): Truth {
       const a = computed(expr.left, row, nulls);
       const b = computed(expr.right, row, nulls);
       if (nulls.length > 0) return null;
+      if (a === 'none' || b === 'none') return expr.op === '!=';
       return a !== undefined && b !== undefined && holds(expr.op, orderValues(a.value, b.value));
     }
   }
 }
 
-/** A computed value: integers as bigint (`int`), doubles as number, or a string/boolean. */
-type Computed = { value: unknown; int: boolean } | undefined;
+/**
+ * A computed value: integers as bigint (`int`), doubles as number, or a string/boolean;
+ * `'none'` for a JSON value that is missing or not a number (a comparison holds only for `!=`);
+ * `undefined` for no value (an Array element out of range, an integer division by zero).
+ */
+type Computed = { value: unknown; int: boolean } | 'none' | undefined;
 
 /** The value of `v` on `row` (`undefined` for none); the names of null fields read go to `nulls`. */
 function computed(v: ValueExpr, row: Record<string, unknown>, nulls: string[]): Computed {
@@ -126,9 +131,9 @@ function computed(v: ValueExpr, row: Record<string, unknown>, nulls: string[]): 
     case 'path': case 'length': {
       if (fieldOf(row, v.ref.field) === null) { nulls.push(v.ref.field); return undefined; }
       const x = walkPath(fieldOf(row, v.ref.field), v.ref.path);
-      if (v.kind === 'length') return Array.isArray(x) ? { value: BigInt(x.length), int: true } : undefined;
+      if (v.kind === 'length') return { value: BigInt(Array.isArray(x) ? x.length : 0), int: true };
       if (typeof x === 'bigint') return { value: x, int: true };
-      if (typeof x !== 'number') return undefined;
+      if (typeof x !== 'number') return v.ref.fieldType === 'JSON' ? 'none' : undefined;
       const int = v.ref.fieldType === 'Array' ? v.ref.elementType !== 'Float' && v.ref.elementType !== 'Double' : Number.isInteger(x);
       return { value: int ? BigInt(x) : x, int };
     }
@@ -136,6 +141,7 @@ function computed(v: ValueExpr, row: Record<string, unknown>, nulls: string[]): 
       const a = computed(v.left, row, nulls);
       const b = computed(v.right, row, nulls);
       if (a === undefined || b === undefined) return undefined;
+      if (a === 'none' || b === 'none') return 'none';
       const x = a.value as number | bigint;
       const y = b.value as number | bigint;
       const int = a.int && b.int && v.op !== '**';

@@ -15,8 +15,18 @@ import { arithValues } from './operands.ts';
 import { holds, orderValues } from './order.ts';
 import { masked, type Tri } from './tri.ts';
 
-/** A row's value: a number, bigint, string or boolean, or `undefined` for none. */
+/**
+ * A row's value: a number, bigint, string or boolean; {@link NONE} for a JSON value that is
+ * missing or not a number (or an arithmetic result over one); `undefined` for no value otherwise
+ * (an Array element out of range, an integer division by zero).
+ */
 type Reader = (i: number) => unknown;
+
+/**
+ * The value of a JSON path that is missing or not a number: a comparison over it holds only for
+ * `!=` (Milvus `BinaryArithRangeJSONCompareNotEqual`, as a plain JSON `!=`).
+ */
+const NONE: unique symbol = Symbol('none');
 
 /** Whether a value expression is integer-typed: always, never, or by the JSON value found. */
 type Integral = true | false | 'dynamic';
@@ -24,9 +34,11 @@ type Integral = true | false | 'dynamic';
 const INT32 = 2 ** 31;
 
 /**
- * Evaluates `left op right` on every row: true/false where both sides have a value, false where a
- * JSON value is missing or not a number (or an integer division by zero), unknown where a field
- * read is null.
+ * Evaluates `left op right` on every row: true/false where both sides have a value; where a JSON
+ * value is missing or not a number, true for `!=` and false for the other operators; false where
+ * an Array element is out of range or an integer is divided by zero; unknown where a field read
+ * is null. `array_length` of a JSON value that is not an array (or missing) is 0 (Milvus
+ * `BinaryArithRangeJONCompareArrayLength`).
  */
 export function evaluateCompareValues(e: BoundCompareValues, ctx: EvalContext): Tri {
   const fields = new Set<string>();
@@ -62,9 +74,12 @@ function compareRows(e: BoundCompareValues, ctx: EvalContext, fields: Set<string
     let bits = 0;
     for (let b = 0; i < end; i++, b++) {
       const x = left.read(i);
-      if (x === undefined) continue;
       const y = right.read(i);
-      if (y !== undefined && holds(op, orderValues(x, y))) bits |= 1 << b;
+      if (x === NONE || y === NONE) {
+        if (op === '!=') bits |= 1 << b;
+      } else if (x !== undefined && y !== undefined && holds(op, orderValues(x, y))) {
+        bits |= 1 << b;
+      }
     }
     words[w] = bits;
   }
@@ -85,8 +100,9 @@ function compile(v: ValueExpr, ctx: EvalContext, fields: Set<string>): { read: R
       fields.add(v.ref.field);
       const values = ctx.values(v.ref.field);
       const get = pathReader(v.ref.path);
+      const other = v.ref.fieldType === 'JSON' ? NONE : undefined;
       return {
-        read: (i) => { const x = get(values[i]); return typeof x === 'number' || typeof x === 'bigint' ? x : undefined; },
+        read: (i) => { const x = get(values[i]); return typeof x === 'number' || typeof x === 'bigint' ? x : other; },
         integral: v.ref.fieldType === 'Array' ? v.ref.elementType !== 'Float' && v.ref.elementType !== 'Double' : 'dynamic',
       };
     }
@@ -94,7 +110,7 @@ function compile(v: ValueExpr, ctx: EvalContext, fields: Set<string>): { read: R
       fields.add(v.ref.field);
       const values = ctx.values(v.ref.field);
       const get = pathReader(v.ref.path);
-      return { read: (i) => { const x = get(values[i]); return Array.isArray(x) ? x.length : undefined; }, integral: true };
+      return { read: (i) => { const x = get(values[i]); return Array.isArray(x) ? x.length : 0; }, integral: true };
     }
     case 'arith': {
       const l = compile(v.left, ctx, fields);
@@ -108,10 +124,10 @@ function compile(v: ValueExpr, ctx: EvalContext, fields: Set<string>): { read: R
       const ri = r.integral;
       return {
         read: (i) => {
-          const a = lr(i) as number | bigint | undefined;
-          if (a === undefined) return undefined;
-          const b = rr(i) as number | bigint | undefined;
-          if (b === undefined) return undefined;
+          const a = lr(i) as number | bigint | typeof NONE | undefined;
+          const b = rr(i) as number | bigint | typeof NONE | undefined;
+          if (a === NONE || b === NONE) return NONE;
+          if (a === undefined || b === undefined) return undefined;
           return arith(op, a, isInt(a, li), b, isInt(b, ri));
         },
         integral,
