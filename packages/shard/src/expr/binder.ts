@@ -43,9 +43,10 @@ export function makeOr(children: BoundExpr[]): BoundExpr {
   return makeJunction('or', children);
 }
 
-/** `not child`, folded (`not const`, `not not e`: exact also in three-valued logic). */
+/** `not child`, folded (`not const`, `not known`, `not not e`: exact also in three-valued logic). */
 export function makeNot(child: BoundExpr): BoundExpr {
   if (child.kind === 'const') return child.value ? FALSE : TRUE;
+  if (child.kind === 'known') return { kind: 'known', field: child.field, value: !child.value };
   if (child.kind === 'not') return child.child;
   return { kind: 'not', child };
 }
@@ -62,8 +63,31 @@ function makeJunction(kind: 'and' | 'or', children: BoundExpr[]): BoundExpr {
       flat.push(c);
     }
   }
-  if (flat.length === 0) return absorbing ? FALSE : TRUE;
-  return flat.length === 1 ? flat[0] : { kind, children: flat };
+  const kept = dropRedundantKnown(flat, !absorbing);
+  if (kept.length === 0) return absorbing ? FALSE : TRUE;
+  return kept.length === 1 ? kept[0] : { kind, children: kept };
+}
+
+/**
+ * Drops from the operands of a junction each `known` node holding the junction's identity
+ * (`true` under `and`, `false` under `or`) whose field another operand already makes unknown on
+ * null rows (a comparison, `in`, range or `like` on that plain field, or a `known` of the other
+ * value), and repeats of one: exact in three-valued logic, since that field's null rows stay
+ * unknown through the other operand (`1000 < int32_field < 2e12` is one comparison).
+ */
+function dropRedundantKnown(children: BoundExpr[], identity: boolean): BoundExpr[] {
+  if (!children.some((c) => c.kind === 'known')) return children;
+  const covered = new Set<string>();
+  for (const c of children) {
+    const plain = c.kind === 'compare' || c.kind === 'in' || c.kind === 'range' || (c.kind === 'like' && c.field !== undefined);
+    if (plain || (c.kind === 'known' && c.value !== identity)) covered.add(c.field as string);
+  }
+  return children.filter((c) => {
+    if (c.kind !== 'known' || c.value !== identity) return true;
+    if (covered.has(c.field)) return false;
+    covered.add(c.field);
+    return true;
+  });
 }
 
 class Binder {

@@ -8,7 +8,8 @@
  *   Int64: a `bigint` inside [−2^63, 2^63−1]; Float: a `number` equal to its float32 rounding
  *   (`Math.fround(v) === v`, or ±Infinity); Double: a `number`; VarChar: a `string`.
  * - Comparisons that no value of the field can satisfy, or every value does (`int8 < 1000`,
- *   `int32 == 1.5`), and logic over constants have been folded into `const` nodes.
+ *   `int32 == 1.5`, `x in []`), and logic over constants have been folded into `const` nodes,
+ *   or into `known` nodes when the field is nullable (a null row stays unknown).
  * - `and`/`or` have at least two children, none of them a `const` or a node of the same kind.
  * - JSON paths, dynamic keys and Array elements are {@link PathRef}s, typed at run time by the
  *   value found (Milvus's JSON rules: see `json-value.ts`).
@@ -35,6 +36,19 @@ export type NumberFieldType = SmallIntType | 'Float' | 'Double';
 /** A constant: the whole filter, or a part of it, is always true or always false. */
 export interface BoundConst {
   kind: 'const';
+  value: boolean;
+}
+
+/**
+ * A predicate decided by its field's type alone (`int8_field < 1000`, `x in []`,
+ * `json_contains_any(j, [])`) on a nullable field: `value` on every row where `field` (a plain
+ * field, or a whole JSON/Array field) has a value, unknown where it is null (Milvus 2.5: a
+ * predicate on a null is unknown, also under `not`). On a field that cannot be null it is a
+ * {@link BoundConst}.
+ */
+export interface BoundKnown {
+  kind: 'known';
+  field: string;
   value: boolean;
 }
 
@@ -203,5 +217,5 @@ export interface BoundCompareValues {
 
 /** A bound (schema-checked, typed) filter expression. */
 export type BoundExpr =
-  | BoundConst | BoundCompare | BoundIn | BoundAnd | BoundOr | BoundNot | BoundRange
+  | BoundConst | BoundKnown | BoundCompare | BoundIn | BoundAnd | BoundOr | BoundNot | BoundRange
   | BoundPathCompare | BoundPathIn | BoundLike | BoundExists | BoundIsNull | BoundContains | BoundCompareValues;

@@ -6,11 +6,11 @@
  * (`BinaryArithOpEvalRangeExpr`, generalised), `array_length`.
  */
 import type { CompareOp } from './ast.ts';
-import type { BoundCompare, BoundExpr, BoundIn, FilterFieldType, JsonScalar, PathRef, ValueExpr } from './bound.ts';
+import type { BoundCompare, BoundExpr, BoundIn, JsonScalar, PathRef, ValueExpr } from './bound.ts';
 import {
   describeValue, isComparable, normalizeIntComparison, toFloatingValue, toIntMember, type LiteralValue,
 } from './coerce.ts';
-import { describeOperand, fail, isNumericType, type Operand } from './operands.ts';
+import { decided, describeOperand, fail, isNumericType, type Operand } from './operands.ts';
 import { compareCodePoints, compareNumeric } from './order.ts';
 
 /** `a op b` ⇔ `b MIRROR[op] a`. */
@@ -100,7 +100,7 @@ function fieldCompare(f: FieldOperand, op: CompareOp, v: ValueOperand): BoundExp
   const numeric = value as bigint | number;
   if (t === 'Float' || t === 'Double') return { kind: 'compare', field, dataType: t, op, value: toFloatingValue(t, numeric) };
   const r = normalizeIntComparison(t, op, numeric);
-  if ('always' in r) return r.always ? TRUE : FALSE;
+  if ('always' in r) return decided(field, f.nullable, r.always);
   const node: BoundCompare = t === 'Int64'
     ? { kind: 'compare', field, dataType: t, op: r.op, value: r.n }
     : { kind: 'compare', field, dataType: t, op: r.op, value: Number(r.n) };
@@ -150,22 +150,24 @@ function constCompare(op: CompareOp, a: LiteralValue, b: LiteralValue, column: n
 
 /**
  * `target in items`: on a plain field the values converted, deduplicated and sorted; on a path
- * the distinct scalar values. `false` when none can match.
+ * the distinct scalar values. When none can match, `false` (unknown on a null row: `decided`).
  * @throws ShoalError(ParameterInvalid) for an item that is not a literal of a fitting type.
  */
 export function membership(target: FieldOperand | RefOperand, items: Operand[], where: string): BoundExpr {
   if (target.kind === 'ref') {
     if (target.ref.fieldType === 'Array' && target.ref.path.length === 0) return wholeArray(target);
     const values = [...new Set(items.map((i) => pathLiteral(target, i, where)))];
-    return values.length === 0 ? FALSE : { kind: 'pathIn', ref: target.ref, values };
+    return values.length === 0 ? decided(target.ref.field, target.nullable, false) : { kind: 'pathIn', ref: target.ref, values };
   }
   for (const item of items) {
     if (item.kind !== 'value' || !isComparable(target.dataType, item.value)) typeMismatch(target, item, where);
   }
-  return fieldMembership(target.name, target.dataType, items.map((i) => (i as ValueOperand).value));
+  return fieldMembership(target, items.map((i) => (i as ValueOperand).value));
 }
 
-function fieldMembership(field: string, t: FilterFieldType, values: LiteralValue[]): BoundExpr {
+function fieldMembership(target: FieldOperand, values: LiteralValue[]): BoundExpr {
+  const field = target.name;
+  const t = target.dataType;
   let node: BoundIn;
   if (t === 'Bool') {
     node = { kind: 'in', field, dataType: t, values: [false, true].filter((b) => values.includes(b)) };
@@ -185,7 +187,7 @@ function fieldMembership(field: string, t: FilterFieldType, values: LiteralValue
       ? { kind: 'in', field, dataType: t, values: sorted }
       : { kind: 'in', field, dataType: t, values: sorted.map(Number) };
   }
-  return node.values.length === 0 ? FALSE : node;
+  return node.values.length === 0 ? decided(field, target.nullable, false) : node;
 }
 
 /** Drops adjacent duplicates of a sorted array (in place) and returns it. */

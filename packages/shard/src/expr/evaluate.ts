@@ -55,6 +55,7 @@ export function evaluateFilter(expr: BoundExpr, source: ColumnSource): Bitset {
 function evaluateTri(expr: BoundExpr, ctx: EvalContext): Tri {
   switch (expr.kind) {
     case 'const': return constTri(expr.value, ctx.n);
+    case 'known': return masked(constTri(expr.value, ctx.n).t, ctx.valid(expr.field));
     case 'not': return notTri(evaluateTri(expr.child, ctx));
     case 'and': {
       const children = planConjunction(expr.children, ctx);
@@ -106,7 +107,7 @@ function costOf(e: BoundExpr, ctx: EvalContext): number {
       return e.dataType === 'VarChar' ? COST.rowWise : COST.kernel;
     }
     case 'isNull': return e.field !== undefined ? COST.kernel : COST.rowWise;
-    case 'const': return COST.index;
+    case 'const': case 'known': return COST.index;
     default: return COST.rowWise;
   }
 }

@@ -7,7 +7,7 @@
 import type { CallExpr } from './ast.ts';
 import type { BoundExpr, JsonLiteral, PathRef } from './bound.ts';
 import { isComparable, toFloatingValue } from './coerce.ts';
-import { describeOperand, fail, type Operand } from './operands.ts';
+import { decided, describeOperand, fail, type Operand } from './operands.ts';
 
 /** Known functions: which `contains` mode they bind to, or `length`. */
 const FUNCTIONS: Readonly<Record<string, 'one' | 'all' | 'any' | 'length'>> = {
@@ -48,7 +48,7 @@ export function bindCall(e: CallExpr, operand: (i: number) => Operand): Operand 
   }
   values = values.map((v) => checkElement(target.ref, target.label, v, where));
   const expr: BoundExpr = values.length === 0
-    ? what === 'any' ? { kind: 'const', value: false } : { kind: 'contains', ref: target.ref, mode: 'all', values: [] }
+    ? what === 'any' ? decided(target.ref.field, target.nullable, false) : { kind: 'contains', ref: target.ref, mode: 'all', values: [] }
     : { kind: 'contains', ref: target.ref, mode: what, values };
   return { kind: 'predicate', expr, column: e.column };
 }

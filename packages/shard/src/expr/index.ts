@@ -74,7 +74,7 @@ export function fieldsOf(expr: BoundExpr): string[] {
   while (stack.length > 0) {
     const e = stack.pop() as BoundExpr;
     switch (e.kind) {
-      case 'compare': case 'in': case 'range': seen.add(e.field); break;
+      case 'compare': case 'in': case 'range': case 'known': seen.add(e.field); break;
       case 'like': case 'isNull': seen.add(e.field ?? e.ref.field); break;
       case 'pathCompare': case 'pathIn': case 'exists': case 'contains': seen.add(e.ref.field); break;
       case 'compareValues': values(e.left); values(e.right); break;

@@ -16,12 +16,20 @@ export type Operand =
   | { kind: 'value'; value: LiteralValue; column: number }
   | { kind: 'list'; items: Operand[]; column: number }
   | { kind: 'field'; name: string; dataType: FilterFieldType; nullable: boolean; column: number }
-  | { kind: 'ref'; ref: PathRef; label: string; column: number }
+  | { kind: 'ref'; ref: PathRef; label: string; nullable: boolean; column: number }
   | { kind: 'computed'; expr: ValueExpr; column: number }
   | { kind: 'predicate'; expr: BoundExpr; column: number };
 
 /** Largest array index a path may use. */
 const MAX_INDEX = 2 ** 31 - 1;
+
+/**
+ * A predicate that every value of `field` satisfies (`value` true) or none does: a `const`, or
+ * when the field is `nullable` a `known` node, which stays unknown on null rows (`bound.ts`).
+ */
+export function decided(field: string, nullable: boolean, value: boolean): BoundExpr {
+  return nullable ? { kind: 'known', field, value } : { kind: 'const', value };
+}
 
 /** Throws ShoalError(ParameterInvalid) with `message`. */
 export function fail(message: string): never {
@@ -117,18 +125,18 @@ export class OperandResolver {
         return fail(`field "${e.name}" at column ${e.column} does not exist in collection "${schema.name}" (its fields: ${names})`);
       }
       const path = e.name === DYNAMIC_FIELD ? steps : [e.name, ...steps];
-      return { kind: 'ref', ref: { field: DYNAMIC_FIELD, path, fieldType: 'JSON' }, label, column: e.column };
+      return { kind: 'ref', ref: { field: DYNAMIC_FIELD, path, fieldType: 'JSON' }, label, nullable: false, column: e.column };
     }
     switch (f.dataType) {
       case 'JSON':
-        return { kind: 'ref', ref: { field: f.name, path: steps, fieldType: 'JSON' }, label, column: e.column };
+        return { kind: 'ref', ref: { field: f.name, path: steps, fieldType: 'JSON' }, label, nullable: f.nullable === true, column: e.column };
       case 'Array': {
         const elementType = f.elementType;
         if (elementType === undefined) return fail(`Array field "${f.name}" has no element type in the schema`);
         if (steps.length > 1 || (steps.length === 1 && typeof steps[0] !== 'number')) {
           return fail(`${label} at column ${e.column}: the Array field "${f.name}" takes one integer index, as in ${f.name}[0]`);
         }
-        return { kind: 'ref', ref: { field: f.name, path: steps, fieldType: 'Array', elementType }, label, column: e.column };
+        return { kind: 'ref', ref: { field: f.name, path: steps, fieldType: 'Array', elementType }, label, nullable: f.nullable === true, column: e.column };
       }
       case 'FloatVector': case 'BinaryVector':
         return fail(`field "${f.name}" at column ${e.column} is a ${f.dataType} field, which a filter cannot read; filter on scalar fields`);

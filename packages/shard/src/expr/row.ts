@@ -34,6 +34,7 @@ export function evaluateRow(expr: BoundExpr, row: Record<string, unknown>): bool
 function truth(expr: BoundExpr, row: Record<string, unknown>): Truth {
   switch (expr.kind) {
     case 'const': return expr.value;
+    case 'known': return fieldOf(row, expr.field) === null ? null : expr.value;
     case 'not': { const v = truth(expr.child, row); return v === null ? null : !v; }
     case 'and': {
       let result: Truth = true;
@@ -86,8 +87,8 @@ function truth(expr: BoundExpr, row: Record<string, unknown>): Truth {
     case 'pathCompare': case 'pathIn': {
       if (fieldOf(row, expr.ref.field) === null) return null;
       const x = pathValue(row, expr.ref);
-      if (expr.kind === 'pathCompare' && expr.op === '!=') return x !== undefined && jsonOrder(x, expr.value) !== 0;
       const values = expr.kind === 'pathIn' ? expr.values : [expr.value];
+      if (expr.kind === 'pathCompare' && expr.op === '!=') return x !== undefined && jsonOrder(x, expr.value) !== 0;
       return values.some((v) => {
         const c = jsonOrder(x, v);
         return expr.kind === 'pathIn' ? c === 0 : c !== undefined && holds(expr.op, c);
@@ -140,8 +141,8 @@ function computed(v: ValueExpr, row: Record<string, unknown>, nulls: string[]): 
     case 'arith': {
       const a = computed(v.left, row, nulls);
       const b = computed(v.right, row, nulls);
-      if (a === undefined || b === undefined) return undefined;
       if (a === 'none' || b === 'none') return 'none';
+      if (a === undefined || b === undefined) return undefined;
       const x = a.value as number | bigint;
       const y = b.value as number | bigint;
       const int = a.int && b.int && v.op !== '**';

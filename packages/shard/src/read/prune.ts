@@ -7,7 +7,7 @@
  * It reasons with two questions per node — can it be true for some row, can it be false for some
  * row — so that `not` is exact: `not e` can be true iff `e` can be false. Any doubt answers "yes"
  * (a field without statistics, nulls or NaNs for "can be false", values of an unexpected type,
- * and every node kind other than const/compare/in/range/and/or/not), so pruning never drops a match.
+ * and every node kind other than const/known/compare/in/range/and/or/not), so pruning never drops a match.
  */
 import type { BoundCompare, BoundExpr, BoundIn, BoundRange } from '../expr/bound.ts';
 import { compareCodePoints } from '../expr/order.ts';
@@ -27,7 +27,7 @@ export function segmentMayMatch(expr: BoundExpr, statsOf: StatsOf): boolean {
 /** Whether `e` may evaluate to `want` for some row. */
 function canBe(e: BoundExpr, want: boolean, statsOf: StatsOf): boolean {
   switch (e.kind) {
-    case 'const': return e.value === want;
+    case 'const': case 'known': return e.value === want;
     case 'not': return canBe(e.child, !want, statsOf);
     case 'and': return want ? e.children.every((c) => canBe(c, true, statsOf)) : e.children.some((c) => canBe(c, false, statsOf));
     case 'or': return want ? e.children.some((c) => canBe(c, true, statsOf)) : e.children.every((c) => canBe(c, false, statsOf));
