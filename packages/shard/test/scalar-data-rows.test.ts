@@ -135,3 +135,26 @@ describe('Array column codec', () => {
     expect(() => decodeColumn('Array', encodeColumn('JSON', [[1.5]], 1), 1, undefined, 'Int64')).toThrow(/holds 1.5 where an Int64 element/);
   });
 });
+
+describe('values that could not be stored exactly are refused', () => {
+  const withJson = buildSchema('j', '', [...base, { name: 'j', dataType: 'JSON' }, { name: 'f', dataType: 'Float' }], true);
+  const row = (extra: Record<string, unknown>) => ({ id: 1n, v: [0, 0], j: {}, f: 0, ...extra });
+
+  it('a "__proto__" key (the log codec would rename it): in JSON values, as a dynamic key, as a name', () => {
+    const nested = JSON.parse('{"a": {"__proto__": {"x": 1}}}') as unknown;
+    expect(error(() => rowsToBatch(withJson, [row({ j: nested })])).message).toMatch(/row 0: field "j".*no object key "__proto__"/);
+    const dyn = JSON.parse('{"id": 1, "v": [0, 0], "j": {}, "f": 0, "__proto__": 5}') as unknown;
+    expect(error(() => rowsToBatch(withJson, [dyn])).message).toMatch(/row 0: the key "__proto__" is reserved/);
+    const inDyn = JSON.parse('{"id": 1, "v": [0, 0], "j": {}, "f": 0, "meta": {"__proto__": 1}}') as unknown;
+    expect(error(() => rowsToBatch(withJson, [inDyn])).message).toMatch(/dynamic field key "meta".*no object key "__proto__"/);
+    expect(error(() => buildSchema('p', '', [...base, { name: '__proto__', dataType: 'Int32' }], false)).message).toMatch(/"__proto__" is reserved/);
+  });
+
+  it('Float values beyond float32 range (they would become infinity), scalar, element, default or vector element', () => {
+    expect(error(() => rowsToBatch(withJson, [row({ f: 1e40 })])).message).toMatch(/field "f".*float32 range/);
+    expect(rowsToBatch(withJson, [row({ f: 3.4028235e38 })]).columns.f[0]).toBe(3.4028234663852886e38);
+    expect(error(() => rowsToBatch(schema, [{ id: 1n, v: [0, 0], tags: [], names: [], fl: [1, 1e40] }])).message).toMatch(/"fl".*element 1.*float32 range/);
+    expect(error(() => buildSchema('d', '', [...base, { name: 'g', dataType: 'Float', defaultValue: 1e40 }], false)).message).toMatch(/float32 range/);
+    expect(error(() => rowsToBatch(withJson, [row({ v: [0, -1e39] })])).message).toMatch(/"v" element 1.*float32 range/);
+  });
+});

@@ -52,7 +52,7 @@ const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Checks a collection, partition, field or index name against Milvus's rules: 1–255 characters,
- * letters, digits and underscores, not starting with a digit.
+ * letters, digits and underscores, not starting with a digit; and not `__proto__` (reserved).
  * @param kind what is named, for the error message ("collection", "field" …).
  * @throws ShoalError ParameterInvalid naming the rule that was broken.
  */
@@ -60,6 +60,9 @@ export function validateName(kind: string, name: unknown): string {
   if (typeof name !== 'string' || name.length === 0) throw invalidParameter(`${kind} name must be a non-empty string, got ${JSON.stringify(name)}`);
   if (name.length > LIMITS.nameMaxLength) throw invalidParameter(`${kind} name "${name.slice(0, 40)}…" is ${name.length} characters; at most ${LIMITS.nameMaxLength} are allowed`);
   if (!NAME_RE.test(name)) throw invalidParameter(`${kind} name "${name}" is invalid: use letters, digits and underscores, not starting with a digit`);
+  // msgpackr (the log and message codec) decodes an own key `__proto__` as `__proto_`, so names
+  // that become object keys in log records and messages must not be it.
+  if (name === '__proto__') throw invalidParameter(`${kind} name "__proto__" is reserved; choose another name`);
   return name;
 }
 

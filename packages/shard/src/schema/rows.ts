@@ -1,7 +1,7 @@
 import { invalidParameter } from '@shoal/actors';
 import type { CollectionSchema, Column, ColumnBatch, FieldSchema, PrimaryKey } from './types.ts';
 import { DYNAMIC_FIELD } from './types.ts';
-import { toInt64, toScalar } from './scalar.ts';
+import { FLOAT32_MAX, toInt64, toScalar } from './scalar.ts';
 import { columnWidth, writeBinaryVector } from './vector.ts';
 
 export { toInt64 } from './scalar.ts';
@@ -95,9 +95,10 @@ function dynamicKeys(schema: CollectionSchema, rec: Record<string, unknown>, kno
     if (key === DYNAMIC_FIELD) {
       throw invalidParameter(`row ${r}: "${DYNAMIC_FIELD}" is the dynamic field of collection "${schema.name}" and cannot be given; put undeclared keys at the top level of the row`);
     }
+    if (key === RESERVED_KEY) throw invalidParameter(`row ${r}: the key "${RESERVED_KEY}" is reserved and cannot be a dynamic field key`);
     const v = rec[key];
     if (v === null || v === undefined) continue;
-    const value = checkJson(v, () => invalidParameter(`row ${r}: dynamic field key "${key}" got ${describe(v)}; expected a JSON value (finite numbers, strings, booleans, arrays, objects)`));
+    const value = checkJson(v, (allowed) => invalidParameter(`row ${r}: dynamic field key "${key}" got ${describe(v)}; expected ${allowed}`));
     Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
@@ -151,7 +152,7 @@ function setValue(col: Column, f: FieldSchema, i: number, v: unknown, r: number)
       (col as unknown[])[i] = toArray(f, v, r, bad);
       return;
     case 'JSON':
-      (col as unknown[])[i] = checkJson(v, () => bad('a JSON value'));
+      (col as unknown[])[i] = checkJson(v, bad);
       return;
     case 'FloatVector': {
       const dim = f.dim!;
@@ -161,7 +162,9 @@ function setValue(col: Column, f: FieldSchema, i: number, v: unknown, r: number)
       const base = i * dim;
       for (let d = 0; d < dim; d++) {
         const x = v[d];
-        if (typeof x !== 'number' || !Number.isFinite(x)) throw invalidParameter(`row ${r}: vector field "${f.name}" element ${d} is ${describe(x)}; expected a finite number`);
+        if (typeof x !== 'number' || !Number.isFinite(Math.fround(x))) {
+          throw invalidParameter(`row ${r}: vector field "${f.name}" element ${d} is ${describe(x)}; expected a finite number within float32 range (|x| ≤ ${FLOAT32_MAX})`);
+        }
         out[base + d] = x;
       }
       return;
@@ -201,13 +204,32 @@ function toArray(f: FieldSchema, v: unknown, r: number, bad: (allowed: string) =
     invalidParameter(`row ${r}: field "${f.name}" (${typeName(f)}) element ${k} got ${describe(x)}; expected ${allowed}`)));
 }
 
-function checkJson(v: unknown, onError: () => Error, depth = 0): unknown {
-  if (depth > 64) throw onError();
+/**
+ * An object key that JSON values may not hold: msgpackr (the log and message codec) decodes an own
+ * `__proto__` key as `__proto_` to guard against prototype pollution, so such a key would not
+ * survive a restart or a hop between nodes.
+ */
+const RESERVED_KEY = '__proto__';
+
+/** What a JSON value may be, for messages. */
+const JSON_ALLOWED = 'a JSON value (finite numbers, strings, booleans, null, arrays, objects; at most 64 levels deep; ' +
+  `no object key "${RESERVED_KEY}")`;
+
+/**
+ * Checks that `v` is a JSON value Shoal can store exactly (see {@link JSON_ALLOWED}) and returns it.
+ * @throws the error `onError` makes from a description of what is allowed.
+ */
+function checkJson(v: unknown, onError: (allowed: string) => Error, depth = 0): unknown {
+  if (depth > 64) throw onError(JSON_ALLOWED);
   if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint') return v;
-  if (typeof v === 'number') { if (!Number.isFinite(v)) throw onError(); return v; }
+  if (typeof v === 'number') { if (!Number.isFinite(v)) throw onError(JSON_ALLOWED); return v; }
   if (Array.isArray(v)) { for (const x of v) checkJson(x, onError, depth + 1); return v; }
-  if (typeof v === 'object') { for (const x of Object.values(v as object)) checkJson(x, onError, depth + 1); return v; }
-  throw onError();
+  if (typeof v === 'object') {
+    if (Object.hasOwn(v, RESERVED_KEY)) throw onError(JSON_ALLOWED);
+    for (const x of Object.values(v as object)) checkJson(x, onError, depth + 1);
+    return v;
+  }
+  throw onError(JSON_ALLOWED);
 }
 
 /** A short description of a value for error messages. */

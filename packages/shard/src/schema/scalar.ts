@@ -15,6 +15,9 @@ export const INT_RANGES = {
   Int16: [-32_768, 32_767],
   Int32: [-2_147_483_648, 2_147_483_647],
 } as const;
+/** The largest finite float32, (2 − 2^−23) · 2^127: larger Float values would be stored as infinity. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** Inclusive range of Int64. */
 export const INT64_MIN = -(1n << 63n);
 export const INT64_MAX = (1n << 63n) - 1n;
@@ -54,9 +57,12 @@ export function toScalar(type: ArrayElementType, v: unknown, maxLength: number |
     }
     case 'Int64':
       return toInt64(v, () => bad(`an integer in [${INT64_MIN}, ${INT64_MAX}]`));
-    case 'Float': case 'Double':
+    case 'Float':
+      if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) throw bad(`a finite number within float32 range (|x| ≤ ${FLOAT32_MAX})`);
+      return Math.fround(v);
+    case 'Double':
       if (typeof v !== 'number' || !Number.isFinite(v)) throw bad('a finite number');
-      return type === 'Float' ? Math.fround(v) : v;
+      return v;
     case 'VarChar': {
       if (typeof v !== 'string') throw bad('a string');
       const bytes = utf8Bytes(v);

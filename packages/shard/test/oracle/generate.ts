@@ -30,6 +30,8 @@ const RANGE: Record<string, [bigint, bigint]> = {
   Int8: [-128n, 127n], Int16: [-32768n, 32767n], Int32: [-(2n ** 31n), 2n ** 31n - 1n], Int64: [-(2n ** 63n), 2n ** 63n - 1n],
 };
 const P53 = 2n ** 53n;
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 /** Integer literals near every type's edges and the double-precision limit. */
 const INT_EDGES = [0n, 1n, -1n, 2n, 127n, 128n, -128n, -129n, 32767n, 32768n, -32769n, 2n ** 31n - 1n, 2n ** 31n, -(2n ** 31n) - 1n,
   P53 - 1n, P53, P53 + 1n, -P53 - 1n, 16777217n, 2n ** 63n - 1n, 2n ** 63n, -(2n ** 63n), -(2n ** 63n) - 1n];
@@ -42,9 +44,12 @@ function scalarValue(t: ScalarType): fc.Arbitrary<unknown> {
   switch (t) {
     case 'Bool': return fc.boolean();
     case 'VarChar': return fc.constantFrom(...STRINGS);
-    case 'Float': case 'Double':
+    case 'Double':
       return fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom(...FLOAT_EDGES.filter(Number.isFinite)),
         fc.double({ noNaN: true, noDefaultInfinity: true }));
+    case 'Float': // within float32 range: larger values are refused at insert
+      return fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom(...FLOAT_EDGES.filter((x) => Number.isFinite(Math.fround(x)))),
+        fc.double({ noNaN: true, min: -FLOAT32_MAX, max: FLOAT32_MAX }));
     default: {
       const [lo, hi] = RANGE[t];
       const edges = INT_EDGES.filter((v) => v >= lo && v <= hi);
