@@ -450,6 +450,15 @@ describe('parseFilter: function calls and templates', () => {
     expect(errorOf(() => parseFilter(deep)).message).toContain(`nesting deeper than ${MAX_FILTER_DEPTH} levels`);
     expect(errorOf(() => parseFilter(`x == ${'2 ** '.repeat(MAX_FILTER_DEPTH + 1)}2`)).code).toBe(ErrorCode.ParameterInvalid);
   });
+
+  it('counts left-associative arithmetic chains as nesting (their trees are as deep as they are long)', () => {
+    for (const op of ['+', '-', '*', '/', '%']) {
+      const long = `x${` ${op} 1`.repeat(20_000)} > 0`;
+      expect(errorOf(() => parseFilter(long)).message).toContain(`nesting deeper than ${MAX_FILTER_DEPTH} levels`);
+    }
+    expect(() => parseFilter(`x${' + 1'.repeat(MAX_FILTER_DEPTH - 10)} > 0`)).not.toThrow();
+    expect(() => parseFilter(Array.from({ length: 20_000 }, (_, i) => `x == ${i}`).join(' or '))).not.toThrow();
+  });
 });
 
 describe('parseFilter: Milvus syntax that Milvus does not evaluate in filters', () => {

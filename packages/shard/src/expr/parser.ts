@@ -146,17 +146,24 @@ class Parser {
     }
   }
 
-  /** Parses operators binding tighter than `minBp`, starting with a prefix form. */
+  /**
+   * Parses operators binding tighter than `minBp`, starting with a prefix form. Each arithmetic
+   * operator folded into `left` deepens the tree by one level, which the binder and evaluators
+   * walk recursively, so it counts toward {@link MAX_FILTER_DEPTH} like a parenthesis (`and`/`or`
+   * chains do not: the binder flattens them).
+   */
   private expression(minBp: number): Expr {
     this.enter(this.peek());
+    let folds = 0;
     let left = this.prefix();
     for (;;) {
       const t = this.peek();
       const infix = this.infixOf(t);
       if (infix === undefined || infix.bp <= minBp) break;
+      if (infix.form === 'arith') { this.enter(t); folds++; }
       left = this.infix(left, t, infix);
     }
-    this.depth--;
+    this.depth -= 1 + folds;
     return left;
   }
 
