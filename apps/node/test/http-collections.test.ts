@@ -167,7 +167,7 @@ describe('REST v2 collections: describe, list, has, drop, load, release, stats, 
     expect((await post(app, '/collections/has', { collectionName: 'a' })).json).toEqual({ code: 0, data: { has: true } });
     expect((await post(app, '/collections/has', { collectionName: 'z' })).json).toEqual({ code: 0, data: { has: false } });
     expect((await post(app, '/collections/get_stats', { collectionName: 'a' })).json).toEqual({
-      code: 0, data: { rowCount: 0, memory: { totalBytes: 0, rawBytes: 0, rawVectorBytes: 0, indexBytes: 0, segments: [] } },
+      code: 0, data: { rowCount: 0, memory: { totalBytes: 0, rawBytes: 0, rawVectorBytes: 0, indexBytes: 0, scalarIndexBytes: 0, segments: [] } },
     });
     expect((await post(app, '/collections/release', { collectionName: 'a' })).json).toEqual({ code: 0, data: {} });
     expect((await post(app, '/collections/get_load_state', { collectionName: 'a' })).json.data).toEqual({ loadState: 'LoadStateNotLoad' });
