@@ -38,21 +38,44 @@ export function partitionNamesRefused(meta: CollectionMeta, key: FieldSchema): S
   return invalidParameter(`collection "${meta.name}" has the partition key "${key.name}": its partitions cannot be named in a request (rows go to partitions by their "${key.name}" value; filter on it instead)`);
 }
 
-/** The id of the partition that key value `value` (Int64 `bigint` or VarChar string) belongs to. */
-function partitionIdOf(meta: CollectionMeta, value: PrimaryKey): number {
+/**
+ * The partition ids of a partition-key collection by hash bucket: entry `b` is the id of
+ * partition `_default_<b>` (`-1` when the catalog has no such partition). Built once per batch
+ * or read in O(partitions), so that each row costs one hash and one array read.
+ */
+function bucketIds(meta: CollectionMeta): Int32Array {
   const n = meta.partitions.length;
-  return partitionByName(meta, `_default_${shardOf(value, n)}`).id;
+  const ids = new Int32Array(n).fill(-1);
+  for (const p of meta.partitions) {
+    const m = /^_default_(0|[1-9][0-9]*)$/.exec(p.name);
+    const b = m === null ? -1 : Number(m[1]);
+    if (b >= 0 && b < n && ids[b] === -1) ids[b] = p.id;
+  }
+  return ids;
+}
+
+/**
+ * The id of the partition that key value `value` (Int64 `bigint` or VarChar string) belongs to,
+ * by the table of {@link bucketIds}.
+ * @throws ShoalError PartitionNotFound when the catalog lacks the partition `value` hashes to.
+ */
+function partitionIdOf(meta: CollectionMeta, ids: Int32Array, value: PrimaryKey): number {
+  const b = shardOf(value, ids.length);
+  const id = ids[b];
+  return id !== -1 ? id : partitionByName(meta, `_default_${b}`).id;
 }
 
 /**
  * Splits a batch of a partition-key collection by the partition of each row's key value (column
- * of field `key`): partition id → its rows.
+ * of field `key`): partition id → its rows. O(rows + partitions).
+ * @throws ShoalError PartitionNotFound when the catalog lacks a partition a row hashes to.
  */
 export function splitByPartitionKey(meta: CollectionMeta, key: FieldSchema, batch: ColumnBatch): Map<number, ColumnBatch> {
   const values = batch.columns[key.name] as ArrayLike<PrimaryKey>;
+  const ids = bucketIds(meta);
   const rowsOf = new Map<number, number[]>();
   for (let i = 0; i < batch.numRows; i++) {
-    const id = partitionIdOf(meta, values[i]);
+    const id = partitionIdOf(meta, ids, values[i]);
     const rows = rowsOf.get(id);
     if (rows) rows.push(i);
     else rowsOf.set(id, [i]);
@@ -78,7 +101,8 @@ export function pinnedPartitions(meta: CollectionMeta, filter: BoundExpr, partit
   if (partitionNames?.length) throw partitionNamesRefused(meta, key);
   const values = pinnedValues(filter, key.name);
   if (values === undefined) return undefined;
-  return [...new Set([...values].map((v) => partitionIdOf(meta, v)))].sort((a, b) => a - b);
+  const ids = bucketIds(meta);
+  return [...new Set([...values].map((v) => partitionIdOf(meta, ids, v)))].sort((a, b) => a - b);
 }
 
 /** The key values `e` pins (see {@link pinnedPartitions}); `undefined` = any value may match. */
