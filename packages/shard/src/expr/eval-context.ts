@@ -19,16 +19,26 @@ export class EvalContext {
   readonly source: ColumnSource;
   readonly n: number;
   /**
-   * While the later operands of an `and` are evaluated: the words of the rows that can still
-   * pass (the earlier operands' true rows). Costly loops may skip a zero word; a row outside the
-   * mask may then get any answer, since the `and` is false there whatever it is. `null` = all rows.
+   * The words of the rows whose answer matters: the rows the evaluation was asked about (its
+   * starting mask, e.g. the visible rows), narrowed while the later operands of an `and` are
+   * evaluated to the rows that can still pass (the earlier operands' true rows). Costly loops may
+   * skip a zero word; a row outside the mask may then get any answer, since the result is false
+   * there whatever it is. `null` = all rows.
    */
-  mask: Uint32Array | null = null;
+  mask: Uint32Array | null;
   private readonly validity = new Map<string, Bitset | null>();
 
-  constructor(source: ColumnSource) {
+  /**
+   * A context over `source`, optionally only answering for the rows of `rows` (see `mask`).
+   * @throws ShoalError(ServiceInternal) if `rows` is not `source.numRows` bits.
+   */
+  constructor(source: ColumnSource, rows?: Bitset) {
     this.source = source;
     this.n = source.numRows;
+    if (rows !== undefined && rows.size !== this.n) {
+      throw new ShoalError(ErrorCode.ServiceInternal, `filter row mask has ${rows.size} bits for ${this.n} rows`);
+    }
+    this.mask = rows?.words ?? null;
   }
 
   /** An all-clear bitset of `n` bits. */

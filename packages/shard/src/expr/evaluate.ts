@@ -42,14 +42,20 @@ const KERNELS = {
 } as const satisfies Record<string, readonly [KernelOp, boolean]>;
 
 /**
- * Evaluates `expr` over the rows `0..source.numRows−1` of `source`.
+ * Evaluates `expr` over the rows `0..source.numRows−1` of `source`, or only over the rows of
+ * `rows` when given (e.g. a segment's visible rows, `segment.ts` `visibleRows`): per-row loops
+ * (strings, JSON, Array values, arithmetic) then skip every 32-row word of `rows` that is 0
+ * (`EvalContext.mask`); typed-array kernels and scalar indexes still answer all rows.
  * @returns a `Bitset` of `numRows` bits, bit `i` set when the filter is true for row `i` (not
- *   false, not unknown because of a null).
+ *   false, not unknown because of a null) and, when `rows` is given, row `i` is in `rows`.
  * @throws ShoalError(ServiceInternal) if a column the filter reads is not of its field's layout
- *   (e.g. not a `BigInt64Array` for Int64) or is shorter than `numRows`.
+ *   (e.g. not a `BigInt64Array` for Int64) or is shorter than `numRows`, or if `rows` is not
+ *   `numRows` bits.
  */
-export function evaluateFilter(expr: BoundExpr, source: ColumnSource): Bitset {
-  return evaluateTri(expr, new EvalContext(source)).t;
+export function evaluateFilter(expr: BoundExpr, source: ColumnSource, rows?: Bitset): Bitset {
+  const ctx = new EvalContext(source, rows);
+  const t = evaluateTri(expr, ctx).t;
+  return rows === undefined ? t : t.and(rows);
 }
 
 function evaluateTri(expr: BoundExpr, ctx: EvalContext): Tri {
@@ -62,7 +68,7 @@ function evaluateTri(expr: BoundExpr, ctx: EvalContext): Tri {
       let acc = evaluateTri(children[0], ctx);
       const outer = ctx.mask;
       for (let k = 1; k < children.length && !isAllFalse(acc); k++) {
-        if (acc.f === null) ctx.mask = acc.t.words;
+        if (acc.f === null) ctx.mask = outer === null ? acc.t.words : intersect(acc.t.words, outer);
         const next = evaluateTri(children[k], ctx);
         ctx.mask = outer;
         acc = andTri(acc, next);
@@ -91,6 +97,13 @@ function evaluateTri(expr: BoundExpr, ctx: EvalContext): Tri {
     case 'compareValues':
       return evaluateCompareValues(expr, ctx);
   }
+}
+
+/** `a AND b`, word by word, in a new array (`b` is an enclosing mask, `a` an operand's true rows). */
+function intersect(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length);
+  for (let w = 0; w < a.length; w++) out[w] = a[w] & b[w];
+  return out;
 }
 
 /**
