@@ -60,7 +60,34 @@ beforeAll(async () => {
   await collection('ip', 'Int64', 'IP', (i) => i);
   await collection('str', 'VarChar', 'L2', (i) => `k"${i}\\'`);
   await collection('hnsw', 'Int64', 'COSINE', (i) => i, 'HNSW');
+  await binaryTies('bits', 'Int64', (i) => i * 7919 % 3001);
+  await binaryTies('bits_str', 'VarChar', (i) => `k\ud800${i % 2 === 0 ? '\udfff' : ''}${i}`);
 }, 60_000);
+
+/**
+ * 3000 BinaryVector (dim 8) rows under HAMMING, 1500 at distance 1 from the query 0x00 (one bit
+ * set) and 1500 at distance 2 (two bits), keys in no particular order: two runs of 1500 equal
+ * distances, so most page boundaries fall inside a run.
+ */
+async function binaryTies(name: string, pk: 'Int64' | 'VarChar', key: (i: number) => number | string): Promise<void> {
+  const create = await post(app, '/collections/create', {
+    collectionName: name,
+    schema: {
+      fields: [
+        { fieldName: 'pk', dataType: pk, isPrimary: true, elementTypeParams: { max_length: 32 } },
+        { fieldName: 'bits', dataType: 'BinaryVector', elementTypeParams: { dim: '8' } },
+      ],
+    },
+    indexParams: [{ fieldName: 'bits', metricType: 'HAMMING', indexType: 'BIN_FLAT' }],
+    params: { consistencyLevel: 'Strong', shardsNum: 3 },
+  });
+  expect(create.json).toEqual({ code: 0, data: {} });
+  const byte = (i: number) => (i < 1500 ? 1 << (i % 8) : (1 << (i % 8)) | (1 << ((i + 3) % 8)));
+  const data = Array.from({ length: 3000 }, (_, i) => ({ pk: key(i), bits: [byte(i)] }));
+  expect((await post(app, '/entities/insert', { collectionName: name, data: data.slice(0, 2000) })).json.code).toBe(0);
+  expect((await post(app, '/collections/flush', { collectionName: name })).json.code).toBe(0);
+  expect((await post(app, '/entities/insert', { collectionName: name, data: data.slice(2000) })).json.code).toBe(0);
+}
 
 afterAll(async () => {
   await app?.close();
@@ -157,6 +184,25 @@ describe('REST search iterator', () => {
     const strTruth = await exact({ collectionName: 'str', data: [vecs[0]] }, N);
     expect(str.pages.flat().map((h) => h.id)).toEqual(strTruth.map((h) => h.id));
     expect(new Set(str.pages.flat().map((h) => h.id)).size).toBe(N);
+  });
+
+  it('pages runs of equal distances by primary key with a cursor of bounded size (BinaryVector HAMMING, 2 × 1500 ties)', async () => {
+    for (const collectionName of ['bits', 'bits_str']) {
+      const body = { collectionName, data: [[0]], annsField: 'bits' };
+      const { pages, bodies } = await iterate({ ...body, batchSize: 100 });
+      const truth = await exact(body, 3000);
+      expect(truth.length).toBe(3000);
+      expect(new Set(truth.map((h) => h.distance))).toEqual(new Set([1, 2]));
+      const all = pages.flat();
+      expect(all.map((h) => h.id)).toEqual(truth.map((h) => h.id));
+      expect(all.map((h) => h.distance)).toEqual(truth.map((h) => h.distance));
+      expect(new Set(all.map((h) => h.id)).size).toBe(3000);
+      const sizes = bodies.slice(1).map((b) => (b.cursor as string).length);
+      expect(sizes.length).toBe(30);
+      // At most MAX_TIE_KEYS (100) keys listed, then the run pages by key alone: the cursor does not grow with the run.
+      expect(Math.max(...sizes)).toBeLessThan(3000);
+      expect(Math.max(...sizes.slice(3, 14), ...sizes.slice(18))).toBeLessThan(200);
+    }
   });
 
   it('answers 1100 for two query vectors, offset, grouping, a bad batch size, and a malformed or foreign cursor', async () => {
