@@ -328,20 +328,21 @@ class PageSearch {
 
   /**
    * `candidates` (hits of searches for `n` + 1 or more) ordered best first, ties by key
-   * (`comparePrimaryKeys`: the order of the `pk > after` the next page filters with), and cut to `n`, with the hits at the cut's
-   * distance replaced by the smallest keys at that distance when more hits share it than fit: a
-   * search keeps equal scores by storage order, and the next page continues after the last key.
-   * Keeps the cut as it is when the tie search finds fewer (the scores of an ANN index may differ
-   * between search paths).
+   * (`comparePrimaryKeys`: the order of the `pk > after` the next page filters with) and cut to
+   * `n`, with the hits at the cut's distance replaced by the smallest keys at that distance when
+   * more hits share it than fit: a search keeps equal scores by storage order, and the next page
+   * continues after the last key. At the previous page's last distance (`last`) they continue
+   * after its key. Keeps the cut as it is when the tie search finds fewer (the scores of an ANN
+   * index may differ between search paths).
    */
-  async cut(candidates: SearchHit[], n: number, clauses: readonly Clause[]): Promise<SearchHit[]> {
+  async cut(candidates: SearchHit[], n: number, clauses: readonly Clause[], last?: { score: number; pk: PrimaryKey }): Promise<SearchHit[]> {
     candidates.sort((a, b) => this.sign * (a.distance - b.distance) || comparePrimaryKeys(a.id, b.id));
     if (candidates.length <= n) return candidates;
     const d = candidates[n - 1].distance;
     if (candidates[n].distance !== d) return candidates.slice(0, n);
     let k = n - 1;
     while (k > 0 && candidates[k - 1].distance === d) k--;
-    const tie = await this.tie(d, undefined, n - k, clauses);
+    const tie = await this.tie(d, last !== undefined && last.score === d ? last.pk : undefined, n - k, clauses);
     return tie.length === n - k ? [...candidates.slice(0, k), ...tie] : candidates.slice(0, n);
   }
 }
@@ -368,7 +369,7 @@ async function nextHits(s: PageSearch, state: CursorState, n: number): Promise<S
   if (state.floor !== undefined && state.floor !== state.lastDistance) belowNear = Math.max(belowNear, nextUp(s.sign * state.floor));
   const below = await s.search({ near: belowNear, far: d }, excluded, n);
   const beyond = await s.search({ near: nextUp(d), far: s.own.far }, excluded, n - tie.length - below.length + 1);
-  return s.cut([...below, ...tie, ...beyond], n, excluded);
+  return s.cut([...below, ...tie, ...beyond], n, excluded, { score: state.lastDistance, pk: state.lastPk });
 }
 
 /**
