@@ -203,6 +203,12 @@ describe('REST search iterator', () => {
       expect(Math.max(...sizes)).toBeLessThan(3000);
       expect(Math.max(...sizes.slice(3, 14), ...sizes.slice(18))).toBeLessThan(200);
     }
+    // The caller's template parameters pass through, even under the names the iterator's own would take.
+    const filtered = { collectionName: 'bits', data: [[0]], annsField: 'bits', filter: 'pk >= {shoal_iterator_after}', exprParams: { shoal_iterator_after: 1000 } };
+    const { pages } = await iterate({ ...filtered, batchSize: 64 });
+    const truth = await exact(filtered, 3000);
+    expect(truth.length).toBeGreaterThan(1000);
+    expect(pages.flat().map((h) => h.id)).toEqual(truth.map((h) => h.id));
   });
 
   it('answers 1100 for two query vectors, offset, grouping, a bad batch size, and a malformed or foreign cursor', async () => {
