@@ -14,7 +14,7 @@
 import { invalidParameter } from '@shoal/actors';
 import { smallerIsBetter } from '@shoal/ann';
 import type { IndexSearchParams, MetricType } from '@shoal/ann';
-import { applyRefinement, groupingField, mergeGroupedParts } from '@shoal/shard';
+import { applyRefinement, comparePrimaryKeys, groupingField, mergeGroupedParts } from '@shoal/shard';
 import type { GroupHitKeys, GroupValue, GroupedPart } from '@shoal/shard';
 import type { CollectionMeta } from './catalog.ts';
 import type { RouterContext } from './router-context.ts';
@@ -85,6 +85,6 @@ function hitKeys(metric: MetricType, field: string): GroupHitKeys<SearchHit> {
   return {
     score: (h) => h.distance,
     group: (h) => h.fields[field] as GroupValue,
-    compare: (a, b) => sign * (a.distance - b.distance) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    compare: (a, b) => sign * (a.distance - b.distance) || comparePrimaryKeys(a.id, b.id),
   };
 }

@@ -1,6 +1,7 @@
 import { invalidParameter, notSupported } from '@shoal/actors';
 import { smallerIsBetter } from '@shoal/ann';
 import type { MetricType } from '@shoal/ann';
+import { comparePrimaryKeys } from '@shoal/shard';
 import type { PrimaryKey } from '@shoal/shard';
 
 /**
@@ -108,5 +109,5 @@ export function fuse(ranker: Ranker, lists: readonly (readonly ScoredKey[])[], m
     lists.forEach((hits, i) => hits.forEach((h) => add(h.id, ranker.weights[i] * normalizeScore(metrics[i], h.distance, ranker.normScore, mixed))));
   }
   const out = [...scores].map(([id, distance]) => ({ id, distance }));
-  return out.sort((a, b) => (a.distance !== b.distance ? (descending ? b.distance - a.distance : a.distance - b.distance) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out.sort((a, b) => (a.distance !== b.distance ? (descending ? b.distance - a.distance : a.distance - b.distance) : comparePrimaryKeys(a.id, b.id)));
 }

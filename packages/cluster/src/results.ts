@@ -1,7 +1,7 @@
 import { ErrorCode, ShoalError, invalidParameter } from '@shoal/actors';
 import { smallerIsBetter } from '@shoal/ann';
 import type { MetricType } from '@shoal/ann';
-import { DYNAMIC_FIELD } from '@shoal/shard';
+import { comparePrimaryKeys, DYNAMIC_FIELD } from '@shoal/shard';
 import type { CollectionSchema } from '@shoal/shard';
 import type { SearchHit } from './service.ts';
 
@@ -35,8 +35,8 @@ export function resolveOutputFields(schema: CollectionSchema, requested: unknown
   return [...names];
 }
 
-/** Sorts hits best first under `metric` (distances ascending, similarities descending: `smallerIsBetter`); ties by primary key. */
+/** Sorts hits best first under `metric` (distances ascending, similarities descending: `smallerIsBetter`); ties by primary key (`comparePrimaryKeys`: VarChar keys by code point, as shards, filters and iterators order them). */
 export function sortHits(metric: MetricType, hits: SearchHit[]): SearchHit[] {
   const sign = smallerIsBetter(metric) ? 1 : -1;
-  return hits.sort((a, b) => sign * (a.distance - b.distance) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return hits.sort((a, b) => sign * (a.distance - b.distance) || comparePrimaryKeys(a.id, b.id));
 }
