@@ -1,0 +1,7 @@
+/**
+ * Checkers of the Shoal simulator: pure functions over recorded client histories and Raft event
+ * traces that return a {@link CheckResult}. See each module for the property and its source.
+ */
+export * from './result.ts';
+export * from './history.ts';
+export * from './linearizability.ts';

@@ -1,0 +1,284 @@
+/**
+ * Linearizability checker for key-value client histories.
+ *
+ * Sources:
+ * - Herlihy & Wing, "Linearizability: A Correctness Condition for Concurrent Objects",
+ *   TOPLAS 1990 — the correctness condition and the register examples used in the tests.
+ * - Wing & Gong, "Testing and Verifying Concurrent Objects", JPDC 1993 — the backtracking
+ *   search: repeatedly pick a pending operation that could take effect now (its invocation
+ *   precedes every unlinearized response), apply it to a sequential model, backtrack on failure.
+ * - Lowe, "Testing for Linearizability", CCPE 2017 — just-in-time linearization and the memo of
+ *   visited (set of linearized operations, model state) configurations that prunes repeated
+ *   work; the same algorithm as Porcupine's `checkSingle` (github.com/anishathalye/porcupine)
+ *   and Knossos's `linear` checker (github.com/jepsen-io/knossos).
+ * - Porcupine's P-compositionality (Horn & Kroening 2015): a KV store is linearizable iff each
+ *   key is, so each key is checked independently.
+ *
+ * Operations with an `unknown` outcome get a response time of +∞: they may be linearized at any
+ * point after their invocation, and linearizing one last is the same as it never taking effect.
+ * Operations with a `fail` outcome are dropped; `unknown` reads are dropped (they constrain
+ * nothing), as Knossos does for `:info` reads.
+ */
+import { invalidParameter } from '@shoal/actors';
+import { describeOp } from './history.ts';
+import type { ClientOp } from './history.ts';
+import { PASSED } from './result.ts';
+import type { CheckResult } from './result.ts';
+
+/** Options of {@link checkLinearizability}. */
+export interface LinearizabilityOptions {
+  /**
+   * Search budget per key: the maximum number of search steps (a model step tried or a
+   * backtrack). When exceeded the key is reported undecided rather than searched forever.
+   * Default 5,000,000 (a few seconds at worst).
+   */
+  readonly maxStepsPerKey?: number;
+}
+
+/** Per-key statistics returned in `details` of a passing or failing run. */
+export interface KeyCheckStats {
+  readonly key: string;
+  readonly ops: number;
+  readonly steps: number;
+  readonly verdict: 'linearizable' | 'violation' | 'undecided';
+}
+
+const DEFAULT_MAX_STEPS = 5_000_000;
+
+/**
+ * Checks that a KV client history is linearizable, key by key.
+ *
+ * @param history every client operation the simulator recorded (any order).
+ * @returns `{ ok: true }`; or `{ ok: false, violation }` naming the key and the first operation
+ *   that no valid order explains; or `{ ok: false, undecided: true }` if a key exceeded the
+ *   search budget without a verdict. `details` is `{ keys: KeyCheckStats[] }` on failure.
+ * @throws ShoalError ParameterInvalid for malformed ops (duplicate id, non-finite or reversed
+ *   times, a successful get without a value, a successful cas without `succeeded`).
+ */
+export function checkLinearizability(history: readonly ClientOp[], options: LinearizabilityOptions = {}): CheckResult {
+  const maxSteps = options.maxStepsPerKey ?? DEFAULT_MAX_STEPS;
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
+    throw invalidParameter(`checkLinearizability: maxStepsPerKey must be a positive integer, got ${maxSteps}`);
+  }
+  validateHistory(history);
+  const byKey = new Map<string, ClientOp[]>();
+  for (const op of history) {
+    if (op.outcome.status === 'fail') continue;
+    if (op.outcome.status === 'unknown' && op.input.kind === 'get') continue;
+    const list = byKey.get(op.input.key);
+    if (list) list.push(op);
+    else byKey.set(op.input.key, [op]);
+  }
+  const stats: KeyCheckStats[] = [];
+  let violation: string | undefined;
+  let undecided: string | undefined;
+  for (const [key, ops] of byKey) {
+    const r = checkKey(key, ops, maxSteps);
+    stats.push({ key, ops: ops.length, steps: r.steps, verdict: r.verdict });
+    if (r.verdict === 'violation' && violation === undefined) violation = r.message;
+    if (r.verdict === 'undecided' && undecided === undefined) undecided = r.message;
+  }
+  if (violation !== undefined) return { ok: false, violation, details: { keys: stats } };
+  if (undecided !== undefined) return { ok: false, undecided: true, violation: undecided, details: { keys: stats } };
+  return PASSED;
+}
+
+function validateHistory(history: readonly ClientOp[]): void {
+  const ids = new Set<number>();
+  for (const op of history) {
+    const where = `checkLinearizability: op #${op.id}`;
+    if (ids.has(op.id)) throw invalidParameter(`${where}: duplicate op id; ids must be unique in a history`);
+    ids.add(op.id);
+    if (!Number.isFinite(op.invokeAt)) throw invalidParameter(`${where}: invokeAt must be a finite number of ms, got ${op.invokeAt}`);
+    const o = op.outcome;
+    if (o.status === 'unknown') continue;
+    if (!Number.isFinite(o.returnAt) || o.returnAt < op.invokeAt) {
+      throw invalidParameter(`${where}: returnAt must be a finite number of ms ≥ invokeAt (${op.invokeAt}), got ${o.returnAt}`);
+    }
+    if (o.status !== 'ok') continue;
+    if (op.input.kind === 'get' && (o.value === undefined || (o.value !== null && typeof o.value !== 'string'))) {
+      throw invalidParameter(`${where}: a successful get needs value: string or null (absent)`);
+    }
+    if (op.input.kind === 'cas' && typeof o.succeeded !== 'boolean') {
+      throw invalidParameter(`${where}: a successful cas needs succeeded: boolean`);
+    }
+  }
+}
+
+/** Sequential model of one key: the value, `null` when absent. Returns undefined if `op` cannot occur in `state`. */
+function step(state: string | null, op: ClientOp): { next: string | null } | undefined {
+  const i = op.input;
+  const o = op.outcome;
+  switch (i.kind) {
+    case 'put': return { next: i.value };
+    case 'append': return { next: (state ?? '') + i.value };
+    case 'get': return o.status === 'ok' && o.value === state ? { next: state } : undefined;
+    case 'cas': {
+      const matches = state === i.expected;
+      if (o.status === 'ok' && o.succeeded !== matches) return undefined;
+      return { next: matches ? i.value : state };
+    }
+  }
+}
+
+interface KeyVerdict {
+  readonly verdict: 'linearizable' | 'violation' | 'undecided';
+  readonly steps: number;
+  readonly message: string;
+}
+
+/** Deterministic xorshift32 stream for Zobrist hashing of linearized sets. */
+function zobristTable(n: number, seed: number): Uint32Array {
+  const t = new Uint32Array(n);
+  let x = seed >>> 0 || 1;
+  for (let k = 0; k < n; k++) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    t[k] = x;
+  }
+  return t;
+}
+
+/** Porcupine's `checkSingle` over a doubly linked list of call/return entries (Lowe 2017, §3). */
+function checkKey(key: string, ops: readonly ClientOp[], maxSteps: number): KeyVerdict {
+  const n = ops.length;
+  // Entries 1..2n; entry 0 is the head sentinel; -1 is "none". Call of op k: entry of callEntry[k].
+  const order: { time: number; isCall: boolean; op: number }[] = [];
+  for (let k = 0; k < n; k++) {
+    const o = ops[k].outcome;
+    order.push({ time: ops[k].invokeAt, isCall: true, op: k });
+    order.push({ time: o.status === 'ok' ? o.returnAt : Number.POSITIVE_INFINITY, isCall: false, op: k });
+  }
+  // Equal times: calls before returns, so touching intervals count as concurrent (Porcupine).
+  order.sort((a, b) => (a.time - b.time) || (a.isCall === b.isCall ? 0 : a.isCall ? -1 : 1) || a.op - b.op);
+  const size = order.length + 1;
+  const next = new Int32Array(size).fill(-1);
+  const prev = new Int32Array(size).fill(-1);
+  const entryOp = new Int32Array(size).fill(-1);
+  const isCall = new Uint8Array(size);
+  const match = new Int32Array(size).fill(-1);
+  const returnEntryOf = new Int32Array(n);
+  for (let e = 1; e < size; e++) {
+    const it = order[e - 1];
+    entryOp[e] = it.op;
+    isCall[e] = it.isCall ? 1 : 0;
+    if (!it.isCall) returnEntryOf[it.op] = e;
+    prev[e] = e - 1;
+    next[e - 1] = e;
+  }
+  for (let e = 1; e < size; e++) if (isCall[e]) match[e] = returnEntryOf[entryOp[e]];
+
+  const lift = (e: number): void => {
+    next[prev[e]] = next[e]; prev[next[e]] = prev[e];
+    const m = match[e];
+    next[prev[m]] = next[m];
+    if (next[m] !== -1) prev[next[m]] = prev[m];
+  };
+  const unlift = (e: number): void => {
+    const m = match[e];
+    next[prev[m]] = m;
+    if (next[m] !== -1) prev[next[m]] = m;
+    next[prev[e]] = e; prev[next[e]] = e;
+  };
+
+  const words = (n + 31) >>> 5;
+  const linearized = new Uint32Array(words);
+  const z1 = zobristTable(n, 0x9e3779b9);
+  const z2 = zobristTable(n, 0x85ebca6b);
+  let h1 = 0;
+  let h2 = 0;
+  const cache = new Map<number, { bits: Uint32Array; state: string | null }[]>();
+  const callStack: { entry: number; state: string | null }[] = [];
+  let state: string | null = null;
+  let bestCount = 0;
+  let bestBits = new Uint32Array(words);
+  let bestState: string | null = null;
+  let steps = 0;
+  let entry = next[0];
+
+  const seen = (bits: Uint32Array, hash: number, s: string | null): boolean => {
+    const bucket = cache.get(hash);
+    if (!bucket) return false;
+    outer: for (const c of bucket) {
+      if (c.state !== s) continue;
+      for (let w = 0; w < words; w++) if (c.bits[w] !== bits[w]) continue outer;
+      return true;
+    }
+    return false;
+  };
+
+  while (next[0] !== -1) {
+    if (++steps > maxSteps) {
+      return {
+        verdict: 'undecided', steps,
+        message: `key ${JSON.stringify(key)}: linearizability undecided — the search budget of ${maxSteps} steps ` +
+          `ran out over ${n} operations (largest linearizable prefix found: ${bestCount} ops); raise maxStepsPerKey ` +
+          'or shorten the history',
+      };
+    }
+    if (isCall[entry]) {
+      const k = entryOp[entry];
+      const r = step(state, ops[k]);
+      if (r !== undefined) {
+        const w = k >>> 5;
+        const bit = 1 << (k & 31);
+        linearized[w] |= bit;
+        const nh1 = (h1 ^ z1[k]) >>> 0;
+        const nh2 = (h2 ^ z2[k]) >>> 0;
+        const hash = nh1 + (nh2 & 0xfffff) * 0x100000000;
+        if (!seen(linearized, hash, r.next)) {
+          const bucket = cache.get(hash);
+          const saved = { bits: linearized.slice(), state: r.next };
+          if (bucket) bucket.push(saved);
+          else cache.set(hash, [saved]);
+          callStack.push({ entry, state });
+          state = r.next;
+          h1 = nh1; h2 = nh2;
+          lift(entry);
+          if (callStack.length > bestCount) {
+            bestCount = callStack.length;
+            bestBits = linearized.slice();
+            bestState = state;
+          }
+          entry = next[0];
+          continue;
+        }
+        linearized[w] &= ~bit;
+      }
+      entry = next[entry];
+    } else {
+      const top = callStack.pop();
+      if (top === undefined) {
+        return { verdict: 'violation', steps, message: explain(key, ops, bestCount, bestBits, bestState) };
+      }
+      entry = top.entry;
+      state = top.state;
+      const k = entryOp[entry];
+      linearized[k >>> 5] &= ~(1 << (k & 31));
+      h1 = (h1 ^ z1[k]) >>> 0; h2 = (h2 ^ z2[k]) >>> 0;
+      unlift(entry);
+      entry = next[entry];
+    }
+  }
+  return { verdict: 'linearizable', steps, message: '' };
+}
+
+const show = (v: string | null): string => (v === null ? 'absent' : JSON.stringify(v));
+
+/** Names the op that blocks the longest linearizable prefix, and the ops concurrent with it. */
+function explain(key: string, ops: readonly ClientOp[], count: number, bits: Uint32Array, state: string | null): string {
+  const done = (k: number): boolean => (bits[k >>> 5] & (1 << (k & 31))) !== 0;
+  const returnOf = (op: ClientOp): number => (op.outcome.status === 'ok' ? op.outcome.returnAt : Number.POSITIVE_INFINITY);
+  let blocked = -1;
+  for (let k = 0; k < ops.length; k++) {
+    if (done(k)) continue;
+    if (blocked === -1 || returnOf(ops[k]) < returnOf(ops[blocked])) blocked = k;
+  }
+  const b = ops[blocked];
+  const concurrent = ops.filter((op, k) => !done(k) && k !== blocked && op.invokeAt <= returnOf(b));
+  const shown = concurrent.slice(0, 5).map(describeOp).join('; ');
+  const more = concurrent.length > 5 ? ` and ${concurrent.length - 5} more` : '';
+  return `key ${JSON.stringify(key)}: history is not linearizable. The longest linearizable prefix found orders ` +
+    `${count} of ${ops.length} operations and leaves the key ${show(state)}; after it, ${describeOp(b)} cannot take ` +
+    'effect in any order of the operations that may precede it' +
+    (concurrent.length > 0 ? ` (candidates concurrent with it: ${shown}${more})` : ' (no operation is concurrent with it)') + '.';
+}
