@@ -5,3 +5,6 @@
 export * from './result.ts';
 export * from './history.ts';
 export * from './linearizability.ts';
+export * from './raft-events.ts';
+export * from './raft-safety.ts';
+export * from './raft-liveness.ts';
