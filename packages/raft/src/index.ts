@@ -1,0 +1,18 @@
+/**
+ * @shoal/raft: Raft consensus as a pure, deterministic state machine (DESIGN.md "Raft"), after
+ * etcd raft (go.etcd.io/raft). Node ids are positive safe integers (0 = none).
+ */
+export { Raft } from './raft.ts';
+export type { RaftConfig } from './raft.ts';
+export { RaftNode } from './node.ts';
+export type { Ready, SoftState } from './node.ts';
+export { MemoryStorage } from './storage.ts';
+export type { Storage } from './storage.ts';
+export { RaftError } from './errors.ts';
+export type { RaftErrorKind } from './errors.ts';
+export { encodeConfChange, decodeConfChange } from './conf-change.ts';
+export type { ConfChange } from './conf-change.ts';
+export { MessageType, NONE, message } from './types.ts';
+export type {
+  ConfState, Entry, EntryType, HardState, Message, MessageTypeValue, NodeId, ReadState, Snapshot, SnapshotMetadata, StateRole,
+} from './types.ts';
