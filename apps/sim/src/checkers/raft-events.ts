@@ -83,7 +83,7 @@ export function eventsByGroup(events: readonly RaftEvent[]): Map<string, RaftEve
  * Rejects malformed events so that a checker never reports a bogus violation.
  * @param where the checker's name, for the message.
  * @throws ShoalError ParameterInvalid naming the event's position and the bad field: `at` must be
- *   finite; indexes positive integers (`appliedIndex` ≥ 0); terms non-negative integers;
+ *   finite and non-decreasing; indexes positive integers (`appliedIndex` ≥ 0); terms non-negative integers;
  *   `log.firstIndex` a positive integer; hashes strings.
  */
 export function validateRaftEvents(events: readonly RaftEvent[], where: string): void {
@@ -92,6 +92,7 @@ export function validateRaftEvents(events: readonly RaftEvent[], where: string):
       throw invalidParameter(`${where}: event #${pos} (${e.type} of node ${e.node}): ${field} must be ${allowed}`);
     };
     if (!Number.isFinite(e.at)) bad('at', 'a finite number of ms');
+    if (pos > 0 && e.at < events[pos - 1].at) bad('at', `≥ the previous event's time (${events[pos - 1].at} ms): traces are in time order`);
     if (typeof e.group !== 'string' || typeof e.node !== 'string') bad('group and node', 'strings');
     const term = (t: number, f: string): void => { if (!Number.isInteger(t) || t < 0) bad(f, 'a non-negative integer'); };
     const index = (i: number, f: string): void => { if (!Number.isInteger(i) || i < 1) bad(f, 'a positive integer'); };
