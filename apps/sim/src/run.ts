@@ -1,0 +1,125 @@
+/**
+ * One simulation run: a seed in, a verdict and a trace hash out. Builds the scheduler, the
+ * network, the cluster, the fault schedule and the workload from the seed, runs the faulty
+ * phase, then a healing phase (faults off, every machine up) in which the system must make
+ * progress again, and checks the recorded history.
+ */
+import { checkLinearizability } from './checkers/linearizability.ts';
+import type { ClientOp } from './checkers/history.ts';
+import { SimCluster } from './cluster.ts';
+import { DEFAULT_FAULTS, NO_FAULTS, drawSwarmFaults } from './faults.ts';
+import type { SimFaults } from './faults.ts';
+import { Nemesis } from './nemesis.ts';
+import { deriveRandom } from './random-tree.ts';
+import { Scheduler } from './scheduler.ts';
+import type { DiskFaults } from './sim-disk.ts';
+import { SimNetwork } from './sim-network.ts';
+import type { NetworkStats } from './sim-network.ts';
+import type { SystemUnderTest } from './system.ts';
+import { Trace } from './trace.ts';
+import { DEFAULT_WORKLOAD, Workload } from './workload.ts';
+import type { WorkloadOptions } from './workload.ts';
+
+/** Options of {@link runSeed}; times in virtual ms. */
+export interface RunOptions {
+  /** The run seed (a safe integer). */
+  seed: number;
+  /** Number of machines. */
+  nodes: number;
+  /** Length of the faulty phase. */
+  durationMs: number;
+  /** Length of the healing phase that follows it (> 0 requires progress in its second half). */
+  healMs: number;
+  /** Draw the fault parameters from the seed instead of {@link DEFAULT_FAULTS}. */
+  swarm: boolean;
+  /** A mutation of the system under test (already validated), or undefined. */
+  mutation?: string;
+  system: SystemUnderTest;
+  /** Keep the whole trace (for `--trace`). */
+  keepTrace?: boolean;
+  /** Workload parameters; default {@link DEFAULT_WORKLOAD}. */
+  workload?: WorkloadOptions;
+}
+
+/** The outcome of a run. */
+export interface RunResult {
+  seed: number;
+  /** True if no event threw and every check passed. */
+  ok: boolean;
+  /** Why the run failed (first failure), if it did. */
+  failure?: string;
+  /** SHA-256 of the trace: equal for two runs of the same seed and options. */
+  traceHash: string;
+  trace: Trace;
+  faults: SimFaults;
+  history: ClientOp[];
+  network: NetworkStats;
+}
+
+/**
+ * Runs one seed. Never throws for a failure of the system under test (an exception from a node,
+ * an unhandled promise rejection, a failed check): those make `ok` false and fill `failure`.
+ * @throws RangeError on invalid options (seed, nodes, times).
+ */
+export async function runSeed(opts: RunOptions): Promise<RunResult> {
+  if (!Number.isSafeInteger(opts.seed)) throw new RangeError(`runSeed: seed must be a safe integer, got ${opts.seed}`);
+  for (const k of ['durationMs', 'healMs'] as const) {
+    if (!(Number.isFinite(opts[k]) && opts[k] >= 0)) throw new RangeError(`runSeed: ${k} must be a finite number ≥ 0, got ${opts[k]}`);
+  }
+  const { seed } = opts;
+  const faults = opts.swarm ? drawSwarmFaults(deriveRandom(seed, 'swarm')) : DEFAULT_FAULTS;
+  const scheduler = new Scheduler();
+  const trace = new Trace({ keepAll: opts.keepTrace ?? false });
+  const network = new SimNetwork(scheduler, deriveRandom(seed, 'network'), trace, faults.network);
+  let diskFaults: DiskFaults = faults.disk;
+  const cluster = new SimCluster({
+    seed, nodes: opts.nodes, scheduler, trace, network, system: opts.system, diskFaults: () => diskFaults, mutation: opts.mutation,
+  });
+  const nemesis = new Nemesis(scheduler, deriveRandom(seed, 'nemesis'), cluster, network, trace, faults.schedule);
+  const workloadOptions = opts.workload ?? DEFAULT_WORKLOAD;
+  const workload = new Workload(scheduler, deriveRandom(seed, 'workload'), cluster, trace, workloadOptions);
+
+  let failure: string | undefined;
+  const onRejection = (reason: unknown): void => {
+    failure ??= `unhandled promise rejection at ${scheduler.nowMs.toFixed(3)} ms: ${describeError(reason)}`;
+  };
+  process.on('unhandledRejection', onRejection);
+  try {
+    trace.record(0, '-', 'run', `seed ${seed} nodes ${opts.nodes} system ${opts.system.name}${opts.mutation === undefined ? '' : ` mutation ${opts.mutation}`}`);
+    cluster.startAll();
+    nemesis.start();
+    workload.start();
+    await scheduler.runUntil(opts.durationMs);
+    trace.record(scheduler.nowMs, '-', 'heal', 'faults off, every machine up');
+    nemesis.stopAndHeal();
+    network.setFaults(NO_FAULTS.network);
+    diskFaults = NO_FAULTS.disk;
+    await scheduler.runUntil(opts.durationMs + opts.healMs);
+    workload.stop();
+    await scheduler.runUntil(opts.durationMs + opts.healMs + workloadOptions.timeoutMs + 2 * workloadOptions.clientLatencyMs);
+  } catch (err) {
+    failure ??= `exception at ${scheduler.nowMs.toFixed(3)} ms: ${describeError(err)}`;
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
+  const history = workload.history();
+  failure ??= checkHistory(history, opts.durationMs, opts.healMs);
+  if (failure !== undefined) trace.record(scheduler.nowMs, '-', 'FAIL', failure.split('\n')[0]);
+  return { seed, ok: failure === undefined, failure, traceHash: trace.digest(), trace, faults, history, network: { ...network.stats } };
+}
+
+/** The checks over the history: linearizability, then liveness after healing. Undefined if both pass. */
+function checkHistory(history: readonly ClientOp[], durationMs: number, healMs: number): string | undefined {
+  const lin = checkLinearizability(history);
+  if (!lin.ok) return `${lin.undecided === true ? 'linearizability undecided' : 'linearizability violated'}: ${lin.violation}`;
+  if (healMs > 0) {
+    const from = durationMs + healMs / 2;
+    const progressed = history.some((op) => op.invokeAt >= from && op.outcome.status === 'ok');
+    if (!progressed) return `liveness: no client operation invoked after ${from.toFixed(0)} ms (second half of the healing phase) succeeded`;
+  }
+  return undefined;
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
+}

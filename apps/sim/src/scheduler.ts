@@ -1,0 +1,139 @@
+/**
+ * The simulator's deterministic scheduler: a virtual clock and one event queue, run on the single
+ * JS thread (DESIGN.md, "Testing"; the FoundationDB / TigerBeetle deterministic-simulation style).
+ */
+
+/** Handle of a scheduled event, for {@link Scheduler.cancel}. */
+export type EventHandle = { readonly id: number };
+
+/** One queued event: runs `fn` at virtual time `timeMs`; ties broken by insertion `seq`. */
+interface Entry {
+  readonly timeMs: number;
+  readonly seq: number;
+  readonly fn: () => void;
+  cancelled: boolean;
+}
+
+/**
+ * A virtual clock (ms, starting at 0, never real time) and a queue of events ordered by time,
+ * then by insertion sequence, so that two events at the same instant run in the order they were
+ * scheduled. {@link Scheduler.runUntil} runs one event at a time and lets every promise chain it
+ * started settle (all microtasks drain) before the next event: async code in the nodes (a
+ * `MemoryDisk` call, an awaited reply) therefore runs at the virtual instant of its event, and
+ * the whole run is a pure function of the events and the seed.
+ *
+ * The queue is a binary min-heap (O(log n) per insert and pop).
+ */
+export class Scheduler {
+  #now = 0;
+  #seq = 0;
+  #heap: Entry[] = [];
+  #live = new Map<number, Entry>();
+
+  /** Current virtual time in ms since the start of the run. */
+  get nowMs(): number {
+    return this.#now;
+  }
+
+  /** Number of events queued and not cancelled. */
+  get pending(): number {
+    return this.#live.size;
+  }
+
+  /**
+   * Schedules `fn` at virtual time `timeMs`.
+   * @throws RangeError if `timeMs` is not a finite number ≥ the current time.
+   */
+  at(timeMs: number, fn: () => void): EventHandle {
+    if (!Number.isFinite(timeMs) || timeMs < this.#now) {
+      throw new RangeError(`Scheduler.at: time must be a finite number ≥ now (${this.#now} ms), got ${timeMs}`);
+    }
+    const entry: Entry = { timeMs, seq: this.#seq++, fn, cancelled: false };
+    this.#push(entry);
+    this.#live.set(entry.seq, entry);
+    return { id: entry.seq };
+  }
+
+  /** Schedules `fn` `delayMs` (finite, ≥ 0) ms from now. @throws RangeError on a bad delay. */
+  after(delayMs: number, fn: () => void): EventHandle {
+    if (!Number.isFinite(delayMs) || delayMs < 0) throw new RangeError(`Scheduler.after: delay must be a finite number ≥ 0, got ${delayMs}`);
+    return this.at(this.#now + delayMs, fn);
+  }
+
+  /** Cancels an event; a no-op if it already ran or was cancelled. */
+  cancel(handle: EventHandle): void {
+    const entry = this.#live.get(handle.id);
+    if (entry === undefined) return;
+    entry.cancelled = true;
+    this.#live.delete(handle.id);
+  }
+
+  /**
+   * Runs every event due at or before `endMs` in (time, sequence) order, draining microtasks after
+   * each, then advances the clock to `endMs`. Events scheduled while running are run too if due.
+   * An exception thrown by an event propagates (the run stops there; the clock stays at its time).
+   * @returns the number of events run.
+   * @throws RangeError if `endMs` is before the current time.
+   */
+  async runUntil(endMs: number): Promise<number> {
+    if (!(endMs >= this.#now)) throw new RangeError(`Scheduler.runUntil: end ${endMs} ms is before now (${this.#now} ms)`);
+    let ran = 0;
+    await drainMicrotasks();
+    for (;;) {
+      const top = this.#heap[0];
+      if (top === undefined || top.timeMs > endMs) break;
+      this.#pop();
+      if (top.cancelled) continue;
+      this.#live.delete(top.seq);
+      this.#now = top.timeMs;
+      top.fn();
+      ran++;
+      await drainMicrotasks();
+    }
+    this.#now = endMs;
+    return ran;
+  }
+
+  #less(a: Entry, b: Entry): boolean {
+    return a.timeMs < b.timeMs || (a.timeMs === b.timeMs && a.seq < b.seq);
+  }
+
+  #push(entry: Entry): void {
+    const h = this.#heap;
+    h.push(entry);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.#less(h[i], h[p])) break;
+      [h[i], h[p]] = [h[p], h[i]];
+      i = p;
+    }
+  }
+
+  #pop(): void {
+    const h = this.#heap;
+    const last = h.pop() as Entry;
+    if (h.length === 0) return;
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.#less(h[l], h[m])) m = l;
+      if (r < h.length && this.#less(h[r], h[m])) m = r;
+      if (m === i) return;
+      [h[i], h[m]] = [h[m], h[i]];
+      i = m;
+    }
+  }
+}
+
+/**
+ * Resolves once every microtask queued so far, and every microtask those queue, has run:
+ * `setImmediate` callbacks run only after the microtask queue is empty. Nothing else can run in
+ * between, because simulated code has no real I/O or real timers.
+ */
+function drainMicrotasks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,46 @@
+/**
+ * The contract between the simulator and the system it tests: a factory of node processes, each
+ * built from a simulated `Env` (and on restart, from what its disk kept), answering the
+ * workload's key-value requests.
+ */
+import type { Env, NodeId } from '@shoal/actors';
+import type { KvInput } from './checkers/history.ts';
+
+/** What a node process is started with. */
+export interface NodeContext {
+  /** The simulated environment of this process lifetime (its disk holds what survived crashes). */
+  env: Env;
+  /** This node's id (`n1` … `nN`). */
+  id: NodeId;
+  /** Every node of the cluster, this one included, in id order. */
+  nodes: readonly NodeId[];
+  /** 0 for the first start, incremented by each restart. */
+  incarnation: number;
+  /** The `--mutate` name, if any: a deliberate bug the system enables so the checkers must catch it. */
+  mutation: string | undefined;
+}
+
+/**
+ * A node's answer to a key-value request: `ok` with the read value (`get`; `null` = absent) or
+ * the cas outcome, or `fail` when the operation definitely did not take effect (not the leader,
+ * rejected before proposal). No answer at all is an unknown outcome, decided by the client's timeout.
+ */
+export type KvReply =
+  | { readonly status: 'ok'; readonly value?: string | null; readonly succeeded?: boolean }
+  | { readonly status: 'fail'; readonly reason: string };
+
+/** One running node process of the system under test. */
+export interface SimProcess {
+  /** Handles one client request; may never settle (the process crashed or lost the request). */
+  request(input: KvInput): Promise<KvReply>;
+}
+
+/** The system under test. */
+export interface SystemUnderTest {
+  /** Short name for reports, e.g. `raft-kv`. */
+  readonly name: string;
+  /** The names `--mutate` accepts. */
+  readonly mutations: readonly string[];
+  /** Starts one node process (synchronously; it may continue asynchronously through its Env). */
+  start(ctx: NodeContext): SimProcess;
+}

@@ -1,0 +1,65 @@
+/**
+ * The event trace of a simulation run: one line per event, and a running SHA-256 over all lines,
+ * so that two runs of one seed can be compared by a single hash (DESIGN.md, "The determinism rule").
+ */
+import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+
+/** Options of {@link Trace}. */
+export interface TraceOptions {
+  /** Keep every line (for `--trace`); default false: only the last `tailSize` lines are kept. */
+  keepAll?: boolean;
+  /** How many of the latest lines to keep for a failure report; default 60. */
+  tailSize?: number;
+}
+
+/**
+ * An append-only trace. A line reads `<time ms, 3 decimals> <node> <kind> <detail>`, e.g.
+ * `   1234.567 n2      send n2->n4 #17 64B`; `node` is `-` for cluster-wide events. Every line
+ * is hashed (SHA-256, node:crypto; hashing is pure, not I/O) as it is recorded.
+ */
+export class Trace {
+  readonly #hash: Hash = createHash('sha256');
+  readonly #keepAll: boolean;
+  readonly #tailSize: number;
+  #lines: string[] = [];
+  #count = 0;
+
+  /** @throws RangeError if `tailSize` is not a positive integer. */
+  constructor(opts: TraceOptions = {}) {
+    this.#keepAll = opts.keepAll ?? false;
+    this.#tailSize = opts.tailSize ?? 60;
+    if (!Number.isInteger(this.#tailSize) || this.#tailSize < 1) throw new RangeError(`Trace: tailSize must be a positive integer, got ${this.#tailSize}`);
+  }
+
+  /** Number of lines recorded. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Records one event at virtual time `timeMs` on `node` (`-` for none) of `kind` with a short `detail`. */
+  record(timeMs: number, node: string, kind: string, detail: string): void {
+    const line = `${timeMs.toFixed(3).padStart(11)} ${node.padEnd(7)} ${kind} ${detail}`;
+    this.#hash.update(line);
+    this.#hash.update('\n');
+    this.#count++;
+    this.#lines.push(line);
+    if (!this.#keepAll && this.#lines.length > 2 * this.#tailSize) this.#lines = this.#lines.slice(-this.#tailSize);
+  }
+
+  /** The SHA-256 (hex) of every line so far, each followed by `\n`; recording may continue. */
+  digest(): string {
+    return this.#hash.copy().digest('hex');
+  }
+
+  /** The last `n` (default: the tail size) lines recorded. */
+  tail(n = this.#tailSize): string[] {
+    return this.#lines.slice(-n);
+  }
+
+  /** Every line recorded. @throws Error unless the trace was created with `keepAll`. */
+  all(): string[] {
+    if (!this.#keepAll) throw new Error('Trace.all: this trace keeps only its tail; create it with keepAll');
+    return this.#lines.slice();
+  }
+}
