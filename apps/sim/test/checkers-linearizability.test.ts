@@ -170,4 +170,45 @@ describe('checkLinearizability: properties', () => {
       }
     }), { numRuns: 200 });
   });
+
+  it('agrees with a brute-force search over all orders on small random histories (linearizable or not)', () => {
+    const opArb = fc.record({
+      kind: fc.constantFrom('put', 'get', 'append', 'cas'), value: fc.constantFrom('a', 'b'),
+      read: fc.constantFrom(null, 'a', 'b', 'ab', 'ba'), ok: fc.boolean(), start: fc.nat(12), len: fc.nat(6), unknown: fc.nat(5).map((n) => n === 0),
+    });
+    fc.assert(fc.property(fc.array(opArb, { minLength: 1, maxLength: 7 }), (specs) => {
+      const h: ClientOp[] = specs.map((s, id) => {
+        const input: KvInput = s.kind === 'get' ? { kind: 'get', key: 'x' }
+          : s.kind === 'cas' ? { kind: 'cas', key: 'x', expected: s.read, value: s.value } : { kind: s.kind, key: 'x', value: s.value };
+        const outcome = s.unknown && s.kind !== 'get' ? { status: 'unknown' as const }
+          : { status: 'ok' as const, returnAt: s.start + s.len, value: s.kind === 'get' ? s.read : undefined, succeeded: s.kind === 'cas' ? s.ok : undefined };
+        return { id, client: `c${id}`, input, invokeAt: s.start, outcome };
+      });
+      expect(checkLinearizability(h).ok).toBe(bruteForce(h));
+    }), { numRuns: 400 });
+  });
 });
+
+/** Reference: tries every order that respects real time; unknown ops may be left out. */
+function bruteForce(h: readonly ClientOp[]): boolean {
+  const ret = (o: ClientOp): number => (o.outcome.status === 'ok' ? o.outcome.returnAt : Number.POSITIVE_INFINITY);
+  const go = (left: readonly ClientOp[], state: string | null): boolean => {
+    if (left.every((o) => o.outcome.status === 'unknown')) return true;
+    return left.some((o) => {
+      if (left.some((p) => p !== o && ret(p) < o.invokeAt)) return false;
+      const i = o.input;
+      const out = o.outcome;
+      let next = state;
+      if (i.kind === 'put') next = i.value;
+      else if (i.kind === 'append') next = (state ?? '') + i.value;
+      else if (i.kind === 'get') { if (out.status !== 'ok' || out.value !== state) return false; }
+      else {
+        const matches = state === i.expected;
+        if (out.status === 'ok' && out.succeeded !== matches) return false;
+        if (matches) next = i.value;
+      }
+      return go(left.filter((p) => p !== o), next);
+    });
+  };
+  return go(h, null);
+}

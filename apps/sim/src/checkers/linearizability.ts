@@ -158,6 +158,11 @@ function checkKey(key: string, ops: readonly ClientOp[], maxSteps: number): KeyV
   const isCall = new Uint8Array(size);
   const match = new Int32Array(size).fill(-1);
   const returnEntryOf = new Int32Array(n);
+  const readOnly = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    const { input, outcome } = ops[k];
+    readOnly[k] = input.kind === 'get' || (input.kind === 'cas' && outcome.status === 'ok' && outcome.succeeded === false) ? 1 : 0;
+  }
   for (let e = 1; e < size; e++) {
     const it = order[e - 1];
     entryOp[e] = it.op;
@@ -188,7 +193,7 @@ function checkKey(key: string, ops: readonly ClientOp[], maxSteps: number): KeyV
   let h1 = 0;
   let h2 = 0;
   const cache = new Map<number, { bits: Uint32Array; state: string | null }[]>();
-  const callStack: { entry: number; state: string | null }[] = [];
+  const callStack: { entry: number; state: string | null; forced: boolean }[] = [];
   let state: string | null = null;
   let bestCount = 0;
   let bestBits = new Uint32Array(words);
@@ -231,7 +236,11 @@ function checkKey(key: string, ops: readonly ClientOp[], maxSteps: number): KeyV
           const saved = { bits: linearized.slice(), state: r.next };
           if (bucket) bucket.push(saved);
           else cache.set(hash, [saved]);
-          callStack.push({ entry, state });
+          // Partial-order reduction: a read-only op (a get, a cas that answered "comparison failed")
+          // that is enabled and valid now can be moved first in any linearization from here, so
+          // no alternative to it needs trying. Not so for writes that happen to leave this state
+          // unchanged: later they might not.
+          callStack.push({ entry, state, forced: readOnly[k] === 1 });
           state = r.next;
           h1 = nh1; h2 = nh2;
           lift(entry);
@@ -247,16 +256,20 @@ function checkKey(key: string, ops: readonly ClientOp[], maxSteps: number): KeyV
       }
       entry = next[entry];
     } else {
-      const top = callStack.pop();
-      if (top === undefined) {
-        return { verdict: 'violation', steps, message: explain(key, ops, bestCount, bestBits, bestState) };
+      let forced = true;
+      while (forced) {
+        const top = callStack.pop();
+        if (top === undefined) {
+          return { verdict: 'violation', steps, message: explain(key, ops, bestCount, bestBits, bestState) };
+        }
+        entry = top.entry;
+        state = top.state;
+        forced = top.forced;
+        const k = entryOp[entry];
+        linearized[k >>> 5] &= ~(1 << (k & 31));
+        h1 = (h1 ^ z1[k]) >>> 0; h2 = (h2 ^ z2[k]) >>> 0;
+        unlift(entry);
       }
-      entry = top.entry;
-      state = top.state;
-      const k = entryOp[entry];
-      linearized[k >>> 5] &= ~(1 << (k & 31));
-      h1 = (h1 ^ z1[k]) >>> 0; h2 = (h2 ^ z2[k]) >>> 0;
-      unlift(entry);
       entry = next[entry];
     }
   }
