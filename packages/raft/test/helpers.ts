@@ -41,6 +41,8 @@ export class Network {
   readonly nodes = new Map<NodeId, RaftNode>();
   readonly storages = new Map<NodeId, MemoryStorage>();
   readonly applied = new Map<NodeId, Entry[]>();
+  /** Last applied index per node: the "state machine" survives restarts, as a real one would. */
+  readonly appliedIndex = new Map<NodeId, number>();
   readonly reads = new Map<NodeId, { index: number; context: string }[]>();
   private readonly cut = new Set<string>();
   private readonly down = new Set<NodeId>();
@@ -57,7 +59,8 @@ export class Network {
   /** Creates (or restarts) node `id` over `storage`. */
   add(id: NodeId, storage: MemoryStorage): RaftNode {
     const rng = new SeededRandom(this.rng.nextU32());
-    const node = new RaftNode({ id, storage, electionTick: 10, heartbeatTick: 1, rand: () => rng.next(), ...this.config });
+    const applied = this.appliedIndex.get(id) ?? 0;
+    const node = new RaftNode({ id, storage, electionTick: 10, heartbeatTick: 1, rand: () => rng.next(), applied, ...this.config });
     this.nodes.set(id, node);
     this.storages.set(id, storage);
     if (!this.applied.has(id)) this.applied.set(id, []);
@@ -103,6 +106,8 @@ export class Network {
         if (e.type === 'confChange') n.raft.applyConfChangeEntry(e);
         if (e.data.byteLength > 0 && e.type === 'normal') (this.applied.get(id) as Entry[]).push(e);
       }
+      if (rd.committedEntries.length > 0) this.appliedIndex.set(id, rd.committedEntries[rd.committedEntries.length - 1].index);
+      else if (rd.snapshot) this.appliedIndex.set(id, rd.snapshot.metadata.index);
       for (const r of rd.readStates) this.reads.get(id)?.push({ index: r.index, context: new TextDecoder().decode(r.context) });
       n.advance(rd);
     }
