@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { Scheduler } from '../src/scheduler.ts';
+
+describe('Scheduler', () => {
+  it('runs events by time, then by insertion order, and advances the virtual clock', async () => {
+    const s = new Scheduler();
+    const seen: string[] = [];
+    s.at(5, () => seen.push(`b@${s.nowMs}`));
+    s.at(1, () => seen.push(`a@${s.nowMs}`));
+    s.at(5, () => seen.push(`c@${s.nowMs}`));
+    s.at(5, () => s.after(0, () => seen.push(`d@${s.nowMs}`)));
+    s.at(11, () => seen.push('late'));
+    expect(await s.runUntil(10)).toBe(5);
+    expect(seen).toEqual(['a@1', 'b@5', 'c@5', 'd@5']);
+    expect(s.nowMs).toBe(10);
+    expect(s.pending).toBe(1);
+  });
+
+  it('cancels events and lets each event\'s promise chains settle before the next event', async () => {
+    const s = new Scheduler();
+    const seen: string[] = [];
+    const h = s.at(2, () => seen.push('cancelled'));
+    s.at(1, () => {
+      void Promise.resolve().then(() => Promise.resolve()).then(() => seen.push(`chain@${s.nowMs}`));
+    });
+    s.at(1, () => seen.push(`second@${s.nowMs}`));
+    s.cancel(h);
+    s.cancel(h);
+    await s.runUntil(3);
+    expect(seen).toEqual(['chain@1', 'second@1']);
+  });
+
+  it('rejects times in the past and bad delays', async () => {
+    const s = new Scheduler();
+    await s.runUntil(10);
+    expect(() => s.at(9, () => {})).toThrow(RangeError);
+    expect(() => s.after(-1, () => {})).toThrow(RangeError);
+    expect(() => s.after(Number.NaN, () => {})).toThrow(RangeError);
+    await expect(s.runUntil(5)).rejects.toThrow(RangeError);
+  });
+
+  it('propagates an exception thrown by an event with the clock at its time', async () => {
+    const s = new Scheduler();
+    s.at(4, () => {
+      throw new Error('boom');
+    });
+    await expect(s.runUntil(10)).rejects.toThrow('boom');
+    expect(s.nowMs).toBe(4);
+  });
+});

@@ -1,0 +1,77 @@
+import { MemoryDisk } from '@shoal/actors';
+import { describe, expect, it } from 'vitest';
+import { deriveRandom } from '../src/random-tree.ts';
+import { SimDisk } from '../src/sim-disk.ts';
+import type { DiskFaults } from '../src/sim-disk.ts';
+import { Trace } from '../src/trace.ts';
+import { decodeRecords, encodeRecord, openLog } from './helpers/checksummed-log.ts';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function simDisk(store: MemoryDisk, faults: DiskFaults = { readCorruptionRate: 0 }, trace = new Trace()): SimDisk {
+  return new SimDisk(store, { node: 'n1', nowMs: () => 0, trace, random: deriveRandom(1, 'disk', 'n1'), faults: () => faults });
+}
+
+async function writeLog(disk: SimDisk, records: string[], syncAfter: number): Promise<void> {
+  const { file } = await openLog(disk, 'wal');
+  for (let i = 0; i < records.length; i++) {
+    await file.append(encodeRecord(enc.encode(records[i])));
+    if (i + 1 === syncAfter) await file.sync();
+  }
+}
+
+describe('SimDisk crash semantics', () => {
+  it('loses unsynced appends on a crash and keeps synced ones', async () => {
+    const store = new MemoryDisk();
+    await writeLog(simDisk(store), ['a', 'b', 'c', 'd'], 2);
+    store.crash();
+    const { records } = await openLog(simDisk(store), 'wal');
+    expect(records.map((r) => dec.decode(r))).toEqual(['a', 'b']);
+  });
+
+  it('may keep a torn prefix of the unsynced tail, which the checksummed reader detects and drops', async () => {
+    let sawTorn = false;
+    for (let seed = 1; seed <= 40; seed++) {
+      const store = new MemoryDisk();
+      await writeLog(simDisk(store), ['synced', 'tail-1', 'tail-2-is-longer'], 1);
+      store.crash({ tornTail: true, random: deriveRandom(seed, 'crash') });
+      const raw = await store.readFile('wal');
+      const { records, validBytes } = decodeRecords(raw);
+      expect(records.map((r) => dec.decode(r))).toEqual(['synced', 'tail-1', 'tail-2-is-longer'].slice(0, records.length));
+      expect(records.length).toBeGreaterThanOrEqual(1);
+      if (validBytes < raw.byteLength) sawTorn = true;
+      const reopened = await openLog(simDisk(store), 'wal');
+      expect(reopened.file.size).toBe(validBytes);
+    }
+    expect(sawTorn).toBe(true);
+  });
+
+  it('flips bits on reads at the corruption rate; the checksum catches every flip', async () => {
+    const store = new MemoryDisk();
+    await writeLog(simDisk(store), ['one', 'two', 'three'], 3);
+    const trace = new Trace({ keepAll: true });
+    const disk = simDisk(store, { readCorruptionRate: 1 }, trace);
+    for (let i = 0; i < 50; i++) {
+      const { records } = decodeRecords(await disk.readFile('wal'));
+      expect(records.length).toBeLessThan(3);
+    }
+    expect(trace.all().filter((l) => l.includes('disk-corrupt'))).toHaveLength(50);
+    const clean = decodeRecords(await simDisk(store).readFile('wal'));
+    expect(clean.records).toHaveLength(3);
+  });
+
+  it('hangs every call of a killed (crashed) process', async () => {
+    const store = new MemoryDisk();
+    const disk = simDisk(store);
+    const { file } = await openLog(disk, 'wal');
+    disk.kill();
+    let settled = false;
+    void Promise.race([disk.readFile('wal'), file.append(new Uint8Array(1)), disk.exists('wal')]).finally(() => {
+      settled = true;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    await expect(store.readFile('wal')).resolves.toHaveLength(0);
+  });
+});
