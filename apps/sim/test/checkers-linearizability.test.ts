@@ -176,7 +176,7 @@ describe('checkLinearizability: properties', () => {
       kind: fc.constantFrom('put', 'get', 'append', 'cas'), value: fc.constantFrom('a', 'b'),
       read: fc.constantFrom(null, 'a', 'b', 'ab', 'ba'), ok: fc.boolean(), start: fc.nat(12), len: fc.nat(6), unknown: fc.nat(5).map((n) => n === 0),
     });
-    fc.assert(fc.property(fc.array(opArb, { minLength: 1, maxLength: 7 }), (specs) => {
+    fc.assert(fc.property(fc.array(opArb, { minLength: 1, maxLength: 8 }), (specs) => {
       const h: ClientOp[] = specs.map((s, id) => {
         const input: KvInput = s.kind === 'get' ? { kind: 'get', key: 'x' }
           : s.kind === 'cas' ? { kind: 'cas', key: 'x', expected: s.read, value: s.value } : { kind: s.kind, key: 'x', value: s.value };
