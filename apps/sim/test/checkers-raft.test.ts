@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkAckedWritesApplied, checkElectionSafety, checkLeaderCompleteness, checkLivenessAfterHealing,
-  checkLogMatching, checkStateMachineSafety,
+  checkLogMatching, checkRaftSafety, checkStateMachineSafety,
 } from '../src/checkers/index.ts';
 import type { ClientOp, RaftEvent, RecordedLog } from '../src/checkers/index.ts';
 
@@ -146,5 +146,16 @@ describe('checkLivenessAfterHealing', () => {
   });
   it('rejects bad options', () => {
     expect(() => checkLivenessAfterHealing([], [], { ...opts, endAt: 50 })).toThrow(/endAt/);
+  });
+});
+
+describe('checkRaftSafety', () => {
+  it('passes a healthy trace and reports the first failing property of a bad one', () => {
+    const good: RaftEvent[] = [
+      leader('n1', 1, 1, log()), committed('n1', 1, 1, 'a', 1, 2), applied('n1', 1, 1, 'a', 3), applied('n2', 1, 1, 'a', 4),
+      leader('n2', 2, 5, log([1, 'a'])),
+    ];
+    expect(checkRaftSafety(good)).toEqual({ ok: true });
+    expectViolation(checkRaftSafety([...good, leader('n3', 2, 6, log([1, 'a']))]), 'election safety', 'term 2');
   });
 });

@@ -190,3 +190,16 @@ export function checkStateMachineSafety(events: readonly RaftEvent[]): CheckResu
   }
   return PASSED;
 }
+
+/**
+ * Runs the four Figure 3 safety checkers in order — election safety, log matching, leader
+ * completeness, state machine safety — and returns the first failure, or `{ ok: true }`.
+ * @throws ShoalError ParameterInvalid for malformed events.
+ */
+export function checkRaftSafety(events: readonly RaftEvent[]): CheckResult {
+  for (const check of [checkElectionSafety, checkLogMatching, checkLeaderCompleteness, checkStateMachineSafety]) {
+    const r = check(events);
+    if (!r.ok) return r;
+  }
+  return PASSED;
+}
