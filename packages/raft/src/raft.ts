@@ -4,6 +4,8 @@ import { decodeConfChange } from './conf-change.ts';
 import { RaftError, invariant } from './errors.ts';
 import { RaftLog } from './log.ts';
 import { Progress, ProgressTracker } from './progress.ts';
+import { stepLeader } from './leader.ts';
+import { stepCandidate, stepFollower } from './follower.ts';
 import { ReadOnly } from './read-only.ts';
 import type { Storage } from './storage.ts';
 import type { ConfState, Entry, HardState, Message, MessageTypeValue, NodeId, ReadState, Snapshot, StateRole } from './types.ts';
@@ -36,7 +38,8 @@ export interface RaftConfig {
   preVote?: boolean;
 }
 
-type CampaignType = 'preElection' | 'election' | 'transfer';
+/** Kind of campaign: pre-vote round, real election, or election forced by a leader transfer. */
+export type CampaignType = 'preElection' | 'election' | 'transfer';
 
 /**
  * The Raft consensus state machine (Ongaro & Ousterhout, "In Search of an Understandable
@@ -70,8 +73,10 @@ export class Raft {
   private readonly maxInflight: number;
   private readonly maxInflightBytes: number;
   private readonly rand: () => number;
-  private readOnly = new ReadOnly();
-  private pendingReadIndexMessages: Message[] = [];
+  /** Pending read-index requests (leader only). */
+  readOnly = new ReadOnly();
+  /** Read-index requests received before the leader committed an entry of its term. */
+  pendingReadIndexMessages: Message[] = [];
 
   /**
    * Restarts from `cfg.storage` (hard state, snapshot configuration, entries) as a follower.
@@ -125,7 +130,8 @@ export class Raft {
     return pr !== undefined && !pr.isLearner && this.log.unstable.snapshot === undefined;
   }
 
-  private send(m: Message): void {
+  /** @internal used by leader.ts/follower.ts. */
+  send(m: Message): void {
     m.from = this.id;
     if (m.type === MessageType.Vote || m.type === MessageType.VoteResp ||
         m.type === MessageType.PreVote || m.type === MessageType.PreVoteResp) {
@@ -173,7 +179,8 @@ export class Raft {
     return true;
   }
 
-  private sendHeartbeat(to: NodeId, context: Uint8Array | undefined): void {
+  /** @internal used by leader.ts/follower.ts. */
+  sendHeartbeat(to: NodeId, context: Uint8Array | undefined): void {
     // Never advance a follower's commit beyond what it is known to have (etcd sendHeartbeat).
     const commit = Math.min(this.tracker.progress.get(to)?.match ?? 0, this.log.committed);
     this.send(message({ type: MessageType.Heartbeat, to, commit, context }));
@@ -188,7 +195,8 @@ export class Raft {
     for (const id of this.tracker.progress.keys()) if (id !== this.id) this.sendHeartbeat(id, ctx);
   }
 
-  private maybeCommit(): boolean {
+  /** @internal used by leader.ts/follower.ts. */
+  maybeCommit(): boolean {
     return this.log.maybeCommit(this.tracker.committed(), this.term);
   }
 
@@ -252,7 +260,8 @@ export class Raft {
     this.appendEntry([{ term: 0, index: 0, type: 'normal', data: new Uint8Array() }]);
   }
 
-  private appendEntry(es: Entry[]): void {
+  /** @internal used by leader.ts/follower.ts. */
+  appendEntry(es: Entry[]): void {
     const li = this.log.lastIndex();
     const ents = es.map((e, i) => ({ ...e, term: this.term, index: li + 1 + i }));
     this.log.append(ents);
@@ -292,7 +301,8 @@ export class Raft {
 
   // ---- elections ----
 
-  private hup(t: CampaignType): void {
+  /** @internal used by leader.ts/follower.ts. */
+  hup(t: CampaignType): void {
     if (this.state === 'leader' || !this.promotable()) return;
     // Do not campaign while a committed config change is unapplied (etcd raft.hup).
     if (this.log.committed > this.log.applied) {
@@ -302,7 +312,8 @@ export class Raft {
     this.campaign(t);
   }
 
-  private campaign(t: CampaignType): void {
+  /** @internal used by follower.ts. */
+  campaign(t: CampaignType): void {
     let voteMsg: MessageTypeValue;
     let term: number;
     if (t === 'preElection') {
@@ -328,7 +339,8 @@ export class Raft {
     }
   }
 
-  private poll(id: NodeId, granted: boolean): 'won' | 'lost' | 'pending' {
+  /** @internal used by leader.ts/follower.ts. */
+  poll(id: NodeId, granted: boolean): 'won' | 'lost' | 'pending' {
     this.tracker.recordVote(id, granted);
     return this.tracker.tallyVotes().result;
   }
@@ -390,250 +402,9 @@ export class Raft {
         return undefined;
       }
       default:
-        if (this.state === 'leader') return this.stepLeader(m);
-        if (this.state === 'follower') return this.stepFollower(m);
-        return this.stepCandidate(m);
-    }
-  }
-
-  private stepLeader(m: Message): string | undefined {
-    switch (m.type) {
-      case MessageType.Beat:
-        this.bcastHeartbeat();
-        return undefined;
-      case MessageType.CheckQuorum:
-        if (!this.tracker.quorumActive(this.id)) this.becomeFollower(this.term, NONE);
-        for (const [id, pr] of this.tracker.progress) pr.recentActive = id === this.id;
-        return undefined;
-      case MessageType.Prop:
-        return this.propose(m);
-      case MessageType.ReadIndex:
-        return this.leaderReadIndex(m);
-      case MessageType.TransferLeader:
-        this.transferLeader(m.from);
-        return undefined;
-    }
-    const pr = this.tracker.progress.get(m.from);
-    if (!pr) return undefined;
-    switch (m.type) {
-      case MessageType.AppResp:
-        this.handleAppResp(m, pr);
-        break;
-      case MessageType.HeartbeatResp:
-        this.handleHeartbeatResp(m, pr);
-        break;
-      case MessageType.SnapStatus:
-        if (pr.state !== 'snapshot') break;
-        if (m.reject) pr.pendingSnapshot = 0;
-        pr.becomeProbe();
-        pr.probeSent = true; // wait for the next heartbeat response before probing
-        break;
-      case MessageType.Unreachable:
-        if (pr.state === 'replicate') pr.becomeProbe();
-        break;
-    }
-    return undefined;
-  }
-
-  private propose(m: Message): string | undefined {
-    if (m.entries.length === 0) return 'empty proposal';
-    if (!this.tracker.progress.has(this.id)) return 'this node was removed from the group';
-    if (this.leadTransferee !== NONE) return `leadership transfer to ${this.leadTransferee} in progress`;
-    for (let i = 0; i < m.entries.length; i++) {
-      if (m.entries[i].type !== 'confChange') continue;
-      if (this.pendingConfIndex > this.log.applied) return 'a configuration change is already pending';
-      this.pendingConfIndex = this.log.lastIndex() + i + 1;
-    }
-    this.appendEntry(m.entries);
-    this.bcastAppend();
-    return undefined;
-  }
-
-  private leaderReadIndex(m: Message): string | undefined {
-    if (this.tracker.voters.size <= 1) {
-      this.respondToReadIndex(m, this.log.committed);
-      return undefined;
-    }
-    // The leader must know the commit index of its term before serving reads (thesis §6.4 step 1).
-    if (this.log.term(this.log.committed) !== this.term) {
-      this.pendingReadIndexMessages.push(m);
-      return undefined;
-    }
-    this.readOnly.addRequest(this.log.committed, m);
-    this.readOnly.recvAck(this.id, m.context);
-    this.bcastHeartbeatWithContext(m.context);
-    return undefined;
-  }
-
-  private bcastHeartbeatWithContext(ctx: Uint8Array | undefined): void {
-    for (const id of this.tracker.progress.keys()) if (id !== this.id) this.sendHeartbeat(id, ctx);
-  }
-
-  private respondToReadIndex(req: Message, index: number): void {
-    if (req.from === NONE || req.from === this.id) {
-      this.readStates.push({ index, context: req.context ?? new Uint8Array() });
-    } else {
-      this.send(message({ type: MessageType.ReadIndexResp, to: req.from, index, context: req.context }));
-    }
-  }
-
-  private releasePendingReadIndexMessages(): void {
-    if (this.log.term(this.log.committed) !== this.term) return;
-    const msgs = this.pendingReadIndexMessages;
-    this.pendingReadIndexMessages = [];
-    for (const m of msgs) this.leaderReadIndex(m);
-  }
-
-  private transferLeader(target: NodeId): void {
-    const pr = this.tracker.progress.get(target);
-    if (!pr || pr.isLearner) return;
-    if (this.leadTransferee === target || target === this.id) return;
-    this.electionElapsed = 0; // the transfer must finish within one election timeout
-    this.leadTransferee = target;
-    if (pr.match === this.log.lastIndex()) this.send(message({ type: MessageType.TimeoutNow, to: target }));
-    else this.maybeSendAppend(target, true);
-  }
-
-  private handleAppResp(m: Message, pr: Progress): void {
-    pr.recentActive = true;
-    if (m.reject) {
-      let nextProbe = m.rejectHint;
-      if (m.logTerm > 0) nextProbe = this.log.findConflictByTerm(m.rejectHint, m.logTerm)[0];
-      if (pr.maybeDecrTo(m.index, nextProbe)) {
-        if (pr.state === 'replicate') pr.becomeProbe();
-        this.maybeSendAppend(m.from, true);
-      }
-      return;
-    }
-    const oldPaused = pr.isPaused();
-    if (pr.maybeUpdate(m.index) || (pr.match === m.index && pr.state === 'probe')) {
-      if (pr.state === 'probe') pr.becomeReplicate();
-      else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) {
-        pr.becomeProbe();
-        pr.becomeReplicate();
-      } else if (pr.state === 'replicate') pr.inflights.freeLE(m.index);
-      if (this.maybeCommit()) {
-        this.releasePendingReadIndexMessages();
-        this.bcastAppend();
-      } else if (oldPaused) {
-        this.maybeSendAppend(m.from, true);
-      }
-      while (this.maybeSendAppend(m.from, false)) { /* keep the pipeline full */ }
-      if (m.from === this.leadTransferee && pr.match === this.log.lastIndex()) {
-        this.send(message({ type: MessageType.TimeoutNow, to: m.from }));
-      }
-    }
-  }
-
-  private handleHeartbeatResp(m: Message, pr: Progress): void {
-    pr.recentActive = true;
-    pr.probeSent = false;
-    if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
-    if (pr.match < this.log.lastIndex()) this.maybeSendAppend(m.from, true);
-    if (!m.context || m.context.byteLength === 0) return;
-    const acks = this.readOnly.recvAck(m.from, m.context);
-    if (!acks) return;
-    let n = 0;
-    for (const id of acks) if (this.tracker.voters.has(id)) n++;
-    if (n < this.tracker.quorum()) return;
-    for (const rs of this.readOnly.advance(m.context)) this.respondToReadIndex(rs.req, rs.index);
-  }
-
-  private stepCandidate(m: Message): string | undefined {
-    const myRespType = this.state === 'preCandidate' ? MessageType.PreVoteResp : MessageType.VoteResp;
-    switch (m.type) {
-      case MessageType.Prop:
-        return 'no leader (election in progress)';
-      case MessageType.ReadIndex:
-        return 'no leader (election in progress)';
-      case MessageType.App:
-        this.becomeFollower(m.term, m.from);
-        this.handleAppendEntries(m);
-        return undefined;
-      case MessageType.Heartbeat:
-        this.becomeFollower(m.term, m.from);
-        this.handleHeartbeat(m);
-        return undefined;
-      case MessageType.Snap:
-        this.becomeFollower(m.term, m.from);
-        this.handleSnapshot(m);
-        return undefined;
-      case myRespType: {
-        const res = this.poll(m.from, !m.reject);
-        if (res === 'won') {
-          if (this.state === 'preCandidate') this.campaign('election');
-          else {
-            this.becomeLeader();
-            this.bcastAppend();
-          }
-        } else if (res === 'lost') {
-          this.becomeFollower(this.term, NONE);
-        }
-        return undefined;
-      }
-    }
-    return undefined;
-  }
-
-  private stepFollower(m: Message): string | undefined {
-    switch (m.type) {
-      case MessageType.Prop:
-      case MessageType.TransferLeader:
-      case MessageType.ReadIndex:
-        if (this.lead === NONE) return `no leader to forward the ${m.type} to`;
-        this.send({ ...m, to: this.lead });
-        return undefined;
-      case MessageType.App:
-        this.electionElapsed = 0;
-        this.lead = m.from;
-        this.handleAppendEntries(m);
-        return undefined;
-      case MessageType.Heartbeat:
-        this.electionElapsed = 0;
-        this.lead = m.from;
-        this.handleHeartbeat(m);
-        return undefined;
-      case MessageType.Snap:
-        this.electionElapsed = 0;
-        this.lead = m.from;
-        this.handleSnapshot(m);
-        return undefined;
-      case MessageType.TimeoutNow:
-        // Leader transfer: campaign at once, skipping pre-vote (thesis §3.10).
-        this.hup('transfer');
-        return undefined;
-      case MessageType.ReadIndexResp:
-        this.readStates.push({ index: m.index, context: m.context ?? new Uint8Array() });
-        return undefined;
-    }
-    return undefined;
-  }
-
-  private handleAppendEntries(m: Message): void {
-    if (m.index < this.log.committed) {
-      this.send(message({ type: MessageType.AppResp, to: m.from, index: this.log.committed }));
-      return;
-    }
-    const lastNew = this.log.maybeAppend(m.index, m.logTerm, m.commit, m.entries);
-    if (lastNew !== undefined) {
-      this.send(message({ type: MessageType.AppResp, to: m.from, index: lastNew }));
-      return;
-    }
-    // Reject with a hint: the largest index ≤ m.index whose term ≤ m.logTerm (etcd).
-    const [hintIndex, hintTerm] = this.log.findConflictByTerm(Math.min(m.index, this.log.lastIndex()), m.logTerm);
-    this.send(message({ type: MessageType.AppResp, to: m.from, index: m.index, reject: true, rejectHint: hintIndex, logTerm: hintTerm }));
-  }
-
-  private handleHeartbeat(m: Message): void {
-    this.log.commitTo(m.commit);
-    this.send(message({ type: MessageType.HeartbeatResp, to: m.from, context: m.context }));
-  }
-
-  private handleSnapshot(m: Message): void {
-    if (m.snapshot && this.restore(m.snapshot)) {
-      this.send(message({ type: MessageType.AppResp, to: m.from, index: this.log.lastIndex() }));
-    } else {
-      this.send(message({ type: MessageType.AppResp, to: m.from, index: this.log.committed }));
+        if (this.state === 'leader') return stepLeader(this, m);
+        if (this.state === 'follower') return stepFollower(this, m);
+        return stepCandidate(this, m);
     }
   }
 
@@ -654,7 +425,8 @@ export class Raft {
 
   // ---- membership ----
 
-  private applyConfState(cs: ConfState): void {
+  /** @internal used by leader.ts/follower.ts. */
+  applyConfState(cs: ConfState): void {
     this.tracker.voters = new Set(cs.voters);
     this.tracker.learners = new Set(cs.learners);
     const next = this.log.lastIndex() + 1;
