@@ -5,6 +5,7 @@
 export * from './result.ts';
 export * from './history.ts';
 export * from './linearizability.ts';
+export * from './final-state.ts';
 export * from './raft-events.ts';
 export * from './raft-safety.ts';
 export * from './raft-liveness.ts';
