@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand, replayCommand, runCommand } from '../src/cli.ts';
-import { parseDuration, parseSeedRange } from '../src/options.ts';
+import { checkMutation, parseDuration, parseSeedRange } from '../src/options.ts';
 import { commandLineSystem } from '../src/system-registry.ts';
 import { primaryKv } from './helpers/primary-kv.ts';
 
@@ -23,8 +23,9 @@ describe('shoal-sim command line', () => {
     expect(parseSeedRange('--seeds', '0..0')).toEqual([0, 0]);
   });
 
-  it('refuses to run while the Raft system under test is not integrated', () => {
-    expect(() => commandLineSystem()).toThrow(/Raft system under test is not integrated/);
+  it('tests the Raft key-value store, whose mutations --mutate accepts', () => {
+    expect(commandLineSystem().name).toBe('raft-kv');
+    expect(() => checkMutation(commandLineSystem(), 'stale-read')).not.toThrow();
   });
 
   it('rejects an unknown mutation, listing the known ones', async () => {

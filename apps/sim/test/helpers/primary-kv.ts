@@ -6,10 +6,9 @@
  * `no-fsync` mutation skips the fsync, so a crash loses acknowledged writes and the checker must
  * catch it.
  */
-import type { AppendFile } from '@shoal/actors';
 import type { KvInput } from '../../src/checkers/history.ts';
 import type { KvReply, NodeContext, SimProcess, SystemUnderTest } from '../../src/system.ts';
-import { encodeRecord, openLog } from './checksummed-log.ts';
+import { RecordLog } from '../../src/record-log.ts';
 
 type Message =
   | { type: 'req'; rid: string; input: KvInput }
@@ -33,15 +32,15 @@ export const primaryKv: SystemUnderTest = {
     const data = new Map<string, string>();
     /** Request ids (`from/rid`) already applied: the network duplicates messages. */
     const applied = new Set<string>();
-    let log: AppendFile | undefined;
+    let log: RecordLog | undefined;
     if (ctx.id === primary) {
-      queue = openLog(env.disk, 'kv.log').then(({ records, file }) => {
+      queue = RecordLog.open(env.disk, 'kv.log').then(({ records, log: opened }) => {
         for (const r of records) {
           const { key, value, req } = JSON.parse(dec.decode(r)) as { key: string; value: string; req: string };
           data.set(key, value);
           applied.add(req);
         }
-        log = file;
+        log = opened;
       });
     }
     const apply = async (req: string, input: KvInput): Promise<KvReply> => {
@@ -49,7 +48,7 @@ export const primaryKv: SystemUnderTest = {
       if (input.kind !== 'put') return { status: 'fail', reason: `${input.kind} not supported` };
       if (applied.has(req)) return { status: 'ok' };
       if (log === undefined) throw new Error('log not open');
-      await log.append(encodeRecord(enc.encode(JSON.stringify({ key: input.key, value: input.value, req }))));
+      await log.append(enc.encode(JSON.stringify({ key: input.key, value: input.value, req })));
       applied.add(req);
       if (ctx.mutation !== 'no-fsync') await log.sync();
       data.set(input.key, input.value);

@@ -1,0 +1,189 @@
+/**
+ * The system under test of `shoal-sim`: a replicated key-value store, one `@shoal/raft`
+ * `RaftNode` per simulated node, driven the etcd way (DESIGN.md, "Raft"): `tick()` on a timer,
+ * `step()` on each message, and for every `Ready`: persist entries and hard state to a
+ * checksummed write-ahead log on the simulated disk (fsync when `mustSync`), send the messages,
+ * apply committed entries to the map and answer the clients, serve read-index reads, `advance()`.
+ * A restart rebuilds the node from the log (entries and hard state; the map is re-applied from
+ * the committed entries). Puts go through the log on the leader; gets use read-index.
+ *
+ * Not covered yet: snapshots and log compaction, membership changes, leader transfer.
+ */
+import { decode, encode } from '@shoal/actors';
+import type { Env } from '@shoal/actors';
+import { MemoryStorage, RaftNode } from '@shoal/raft';
+import type { Entry, HardState, Message, Ready } from '@shoal/raft';
+import type { KvInput } from './checkers/history.ts';
+import { RecordLog } from './record-log.ts';
+import type { KvReply, NodeContext, SimProcess, SystemUnderTest } from './system.ts';
+
+/** Milliseconds (local clock) between two `tick()` calls. */
+export const TICK_MS = 10;
+/** Election timeout in ticks (randomized in [T, 2T) by Raft). */
+export const ELECTION_TICKS = 10;
+/** Heartbeat interval in ticks. */
+export const HEARTBEAT_TICKS = 1;
+
+/**
+ * Deliberate bugs the checkers must catch (`--mutate`):
+ * - `no-fsync`: never fsync the write-ahead log (a crash loses acknowledged entries and votes);
+ * - `stale-read`: answer gets from the local map at once, without read-index (stale on followers
+ *   and deposed leaders).
+ */
+export const RAFT_MUTATIONS = ['no-fsync', 'stale-read'] as const;
+
+/** A write-ahead log record: entries to append (overwriting a conflicting suffix), or a hard state. */
+type WalRecord = { kind: 'entries'; entries: Entry[] } | { kind: 'hardState'; hardState: HardState };
+
+/** A put proposed through the log; `req` names the request so its proposer can answer it. */
+interface PutCommand {
+  req: string;
+  key: string;
+  value: string;
+}
+
+/** The Raft-replicated key-value store. */
+export const raftKv: SystemUnderTest = {
+  name: 'raft-kv',
+  mutations: RAFT_MUTATIONS,
+  start: (ctx) => new RaftKvProcess(ctx),
+};
+
+/** Raft ids are positions in the node list, from 1 (`n1` → 1). */
+function raftId(nodes: readonly string[], id: string): number {
+  return nodes.indexOf(id) + 1;
+}
+
+/** One process (incarnation) of a Raft key-value node. */
+class RaftKvProcess implements SimProcess {
+  readonly #ctx: NodeContext;
+  readonly #env: Env;
+  readonly #data = new Map<string, string>();
+  /** Requests of this process waiting for their entry to apply or their read state, by request id. */
+  readonly #waiting = new Map<string, (reply: KvReply) => void>();
+  /** Gets waiting for a read state, by request id. */
+  readonly #reads = new Map<string, string>();
+  #node: RaftNode | undefined;
+  #log: RecordLog | undefined;
+  /** The in-memory view of the persisted log that Raft reads (written after the disk). */
+  #storage: MemoryStorage | undefined;
+  #nextReq = 0;
+  #driving = false;
+
+  constructor(ctx: NodeContext) {
+    this.#ctx = ctx;
+    this.#env = ctx.env;
+    this.#env.network.onMessage((_from, bytes) => {
+      if (this.#node === undefined) return; // still recovering: as if not listening yet
+      this.#node.step(decode(bytes) as Message);
+      this.#drive();
+    });
+    void this.#recover().then(() => this.#scheduleTick());
+  }
+
+  /** Handles a client request: puts on the leader through the log, gets by read-index. */
+  request(input: KvInput): Promise<KvReply> {
+    const node = this.#node;
+    if (node === undefined) return Promise.resolve({ status: 'fail', reason: 'recovering' });
+    if (input.kind !== 'put' && input.kind !== 'get') return Promise.resolve({ status: 'fail', reason: `${input.kind} is not supported yet` });
+    if (input.kind === 'get' && this.#ctx.mutation === 'stale-read') return Promise.resolve({ status: 'ok', value: this.#data.get(input.key) ?? null });
+    const req = `${this.#ctx.id}.${this.#ctx.incarnation}.${this.#nextReq++}`;
+    return new Promise((resolve) => {
+      try {
+        if (input.kind === 'put') {
+          if (node.raft.state !== 'leader') {
+            resolve({ status: 'fail', reason: 'not the leader' });
+            return;
+          }
+          node.propose(encode({ req, key: input.key, value: input.value } satisfies PutCommand));
+        } else {
+          node.readIndex(new TextEncoder().encode(req));
+          this.#reads.set(req, input.key);
+        }
+      } catch (err) {
+        resolve({ status: 'fail', reason: err instanceof Error ? err.message : String(err) });
+        return;
+      }
+      this.#waiting.set(req, resolve);
+      this.#drive();
+    });
+  }
+
+  /** Rebuilds storage from the write-ahead log and creates the Raft node. */
+  async #recover(): Promise<void> {
+    const { records, log } = await RecordLog.open(this.#env.disk, 'raft.wal');
+    const storage = new MemoryStorage({ voters: this.#ctx.nodes.map((_, i) => i + 1), learners: [] });
+    for (const bytes of records) {
+      const rec = decode(bytes) as WalRecord;
+      if (rec.kind === 'entries') storage.append(rec.entries);
+      else storage.setHardState(rec.hardState);
+    }
+    this.#log = log;
+    this.#storage = storage;
+    this.#node = new RaftNode({
+      id: raftId(this.#ctx.nodes, this.#ctx.id), storage, electionTick: ELECTION_TICKS, heartbeatTick: HEARTBEAT_TICKS,
+      rand: () => this.#env.random.next(), checkQuorum: true, preVote: true,
+    });
+  }
+
+  #scheduleTick(): void {
+    this.#env.timers.set(TICK_MS, () => {
+      this.#node?.tick();
+      this.#drive();
+      this.#scheduleTick();
+    });
+  }
+
+  /** Processes every pending `Ready`, one at a time (persisting is asynchronous). */
+  #drive(): void {
+    if (this.#driving) return;
+    this.#driving = true;
+    void this.#drain().finally(() => {
+      this.#driving = false;
+    });
+  }
+
+  async #drain(): Promise<void> {
+    const node = this.#node;
+    const log = this.#log;
+    const storage = this.#storage;
+    if (node === undefined || log === undefined || storage === undefined) return;
+    while (node.hasReady()) {
+      const rd = node.ready();
+      await this.#persist(log, rd);
+      storage.append(rd.entries);
+      if (rd.hardState !== undefined) storage.setHardState(rd.hardState);
+      for (const m of rd.messages) this.#env.network.send(this.#ctx.nodes[m.to - 1], encode(m));
+      for (const e of rd.committedEntries) this.#apply(e);
+      for (const rs of rd.readStates) this.#answerRead(new TextDecoder().decode(rs.context));
+      node.advance(rd);
+    }
+  }
+
+  async #persist(log: RecordLog, rd: Ready): Promise<void> {
+    if (rd.snapshot !== undefined) throw new Error('raft-kv: snapshots are not supported yet by the simulated node');
+    if (rd.entries.length > 0) await log.append(encode({ kind: 'entries', entries: rd.entries } satisfies WalRecord));
+    if (rd.hardState !== undefined) await log.append(encode({ kind: 'hardState', hardState: rd.hardState } satisfies WalRecord));
+    if (rd.mustSync && this.#ctx.mutation !== 'no-fsync') await log.sync();
+  }
+
+  #apply(e: Entry): void {
+    if (e.type !== 'normal' || e.data.byteLength === 0) return; // the leader's empty entry of its term
+    const cmd = decode(e.data) as PutCommand;
+    this.#data.set(cmd.key, cmd.value);
+    const resolve = this.#waiting.get(cmd.req);
+    if (resolve !== undefined) {
+      this.#waiting.delete(cmd.req);
+      resolve({ status: 'ok' });
+    }
+  }
+
+  #answerRead(req: string): void {
+    const key = this.#reads.get(req);
+    const resolve = this.#waiting.get(req);
+    if (key === undefined || resolve === undefined) return;
+    this.#reads.delete(req);
+    this.#waiting.delete(req);
+    resolve({ status: 'ok', value: this.#data.get(key) ?? null });
+  }
+}
