@@ -132,7 +132,7 @@ export class Raft {
 
   /** @internal used by leader.ts/follower.ts. */
   send(m: Message): void {
-    m.from = this.id;
+    if (m.from === NONE) m.from = this.id; // forwarded proposals/transfers keep their origin
     if (m.type === MessageType.Vote || m.type === MessageType.VoteResp ||
         m.type === MessageType.PreVote || m.type === MessageType.PreVoteResp) {
       if (m.term === 0) invariant(`${m.type} must carry a term`);
@@ -221,6 +221,7 @@ export class Raft {
     }
     this.pendingConfIndex = 0;
     this.readOnly = new ReadOnly();
+    this.pendingReadIndexMessages = [];
   }
 
   becomeFollower(term: number, lead: NodeId): void {
