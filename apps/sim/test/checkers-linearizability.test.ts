@@ -100,6 +100,13 @@ describe('checkLinearizability: literature examples', () => {
     if (!r.ok) {
       expect(r.undecided).toBe(true);
       expect(r.violation).toContain('undecided');
+      expect(r.violation).toContain('maxStepsPerKey');
+    }
+    const m = checkLinearizability(h, { maxMemoBytesPerKey: 10_000 });
+    expect(m.ok).toBe(false);
+    if (!m.ok) {
+      expect(m.undecided).toBe(true);
+      expect(m.violation).toContain('maxMemoBytesPerKey');
     }
   });
 
@@ -108,6 +115,7 @@ describe('checkLinearizability: literature examples', () => {
     expect(() => checkLinearizability([a, a])).toThrow(/duplicate op id/);
     expect(() => checkLinearizability([op('a', put('x', '1'), 5, 4)])).toThrow(/returnAt/);
     expect(() => checkLinearizability([], { maxStepsPerKey: 0 })).toThrow(/maxStepsPerKey/);
+    expect(() => checkLinearizability([], { maxMemoBytesPerKey: -1 })).toThrow(/maxMemoBytesPerKey/);
   });
 });
 

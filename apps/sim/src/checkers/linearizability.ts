@@ -42,6 +42,12 @@ export interface LinearizabilityOptions {
    * needs well under a million).
    */
   readonly maxStepsPerKey?: number;
+  /**
+   * Memory budget per key for the memo of visited configurations, in bytes (each entry costs
+   * its linearized-set bitset, ⌈ops/32⌉ × 4 bytes, plus about 64 bytes). When exceeded the key is
+   * reported undecided. Default 256 MiB.
+   */
+  readonly maxMemoBytesPerKey?: number;
 }
 
 /** Per-key statistics returned in `details` of a passing or failing run. */
@@ -53,6 +59,8 @@ export interface KeyCheckStats {
 }
 
 const DEFAULT_MAX_STEPS = 5_000_000;
+const DEFAULT_MAX_MEMO_BYTES = 256 * 1024 * 1024;
+const MEMO_ENTRY_OVERHEAD_BYTES = 64;
 
 /**
  * Checks that a KV client history is linearizable, key by key.
@@ -69,6 +77,10 @@ export function checkLinearizability(history: readonly ClientOp[], options: Line
   if (!Number.isInteger(maxSteps) || maxSteps < 1) {
     throw invalidParameter(`checkLinearizability: maxStepsPerKey must be a positive integer, got ${maxSteps}`);
   }
+  const maxMemoBytes = options.maxMemoBytesPerKey ?? DEFAULT_MAX_MEMO_BYTES;
+  if (!(maxMemoBytes > 0)) {
+    throw invalidParameter(`checkLinearizability: maxMemoBytesPerKey must be a positive number of bytes, got ${maxMemoBytes}`);
+  }
   validateHistory(history);
   const byKey = new Map<string, ClientOp[]>();
   for (const op of history) {
@@ -82,7 +94,7 @@ export function checkLinearizability(history: readonly ClientOp[], options: Line
   let violation: string | undefined;
   let undecided: string | undefined;
   for (const [key, ops] of byKey) {
-    const r = checkKey(key, ops, maxSteps);
+    const r = checkKey(key, ops, maxSteps, maxMemoBytes);
     stats.push({ key, ops: ops.length, steps: r.steps, verdict: r.verdict });
     if (r.verdict === 'violation' && violation === undefined) violation = r.message;
     if (r.verdict === 'undecided' && undecided === undefined) undecided = r.message;
@@ -148,7 +160,7 @@ function zobristTable(n: number, seed: number): Uint32Array {
 }
 
 /** Porcupine's `checkSingle` over a doubly linked list of call/return entries (Lowe 2017, §3). */
-function checkKey(key: string, ops: readonly ClientOp[], maxSteps: number): KeyVerdict {
+function checkKey(key: string, ops: readonly ClientOp[], maxSteps: number, maxMemoBytes: number): KeyVerdict {
   const n = ops.length;
   // Entries 1..2n; entry 0 is the head sentinel; -1 is "none". Call of op k: entry of callEntry[k].
   const order: { time: number; isCall: boolean; op: number }[] = [];
@@ -207,6 +219,7 @@ function checkKey(key: string, ops: readonly ClientOp[], maxSteps: number): KeyV
   let bestBits = new Uint32Array(words);
   let bestState: string | null = null;
   let steps = 0;
+  let memoBytes = 0;
   let entry: number;
 
   const seen = (bits: Uint32Array, hash: number, s: string | null): boolean => {
@@ -235,12 +248,13 @@ function checkKey(key: string, ops: readonly ClientOp[], maxSteps: number): KeyV
   };
   entry = firstReadOnly();
   while (next[0] !== -1) {
-    if (++steps > maxSteps) {
+    if (++steps > maxSteps || memoBytes > maxMemoBytes) {
+      const budget = steps > maxSteps ? `search budget of ${maxSteps} steps (maxStepsPerKey)`
+        : `memo budget of ${maxMemoBytes} bytes (maxMemoBytesPerKey)`;
       return {
         verdict: 'undecided', steps,
-        message: `key ${JSON.stringify(key)}: linearizability undecided — the search budget of ${maxSteps} steps ` +
-          `ran out over ${n} operations (largest linearizable prefix found: ${bestCount} ops); raise maxStepsPerKey ` +
-          'or shorten the history',
+        message: `key ${JSON.stringify(key)}: linearizability undecided — the ${budget} ran out over ${n} operations ` +
+          `(largest linearizable prefix found: ${bestCount} ops); raise the budget or shorten the history`,
       };
     }
     if (isCall[entry]) {
@@ -258,6 +272,7 @@ function checkKey(key: string, ops: readonly ClientOp[], maxSteps: number): KeyV
           const saved = { bits: linearized.slice(), state: r.next };
           if (bucket) bucket.push(saved);
           else cache.set(hash, [saved]);
+          memoBytes += words * 4 + MEMO_ENTRY_OVERHEAD_BYTES;
           // Partial-order reduction: a read-only op (a get, a cas that answered "comparison failed")
           // that is enabled and valid now can be moved first in any linearization from here, so
           // no alternative to it needs trying. Not so for writes that happen to leave this state
