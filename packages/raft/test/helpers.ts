@@ -40,7 +40,8 @@ export function propose(r: Raft, data = 'x'): string | undefined {
 export class Network {
   readonly nodes = new Map<NodeId, RaftNode>();
   readonly storages = new Map<NodeId, MemoryStorage>();
-  readonly applied = new Map<NodeId, Entry[]>();
+  /** Each node's state machine: the data of the normal entries it applied, in order. */
+  readonly applied = new Map<NodeId, string[]>();
   /** Last applied index per node: the "state machine" survives restarts, as a real one would. */
   readonly appliedIndex = new Map<NodeId, number>();
   readonly reads = new Map<NodeId, { index: number; context: string }[]>();
@@ -97,14 +98,14 @@ export class Network {
       const st = this.storages.get(id) as MemoryStorage;
       if (rd.snapshot) {
         st.applySnapshot(rd.snapshot);
-        this.applied.set(id, []);
+        this.applied.set(id, JSON.parse(new TextDecoder().decode(rd.snapshot.data)) as string[]);
       }
       st.append(rd.entries);
       if (rd.hardState) st.setHardState(rd.hardState);
       for (const m of rd.messages) if (!this.cut.has(`${m.from}-${m.to}`)) this.queue.push(m);
       for (const e of rd.committedEntries) {
         if (e.type === 'confChange') n.raft.applyConfChangeEntry(e);
-        if (e.data.byteLength > 0 && e.type === 'normal') (this.applied.get(id) as Entry[]).push(e);
+        if (e.data.byteLength > 0 && e.type === 'normal') (this.applied.get(id) as string[]).push(new TextDecoder().decode(e.data));
       }
       if (rd.committedEntries.length > 0) this.appliedIndex.set(id, rd.committedEntries[rd.committedEntries.length - 1].index);
       else if (rd.snapshot) this.appliedIndex.set(id, rd.snapshot.metadata.index);
@@ -148,6 +149,20 @@ export class Network {
   }
 
   appliedData(id: NodeId): string[] {
-    return (this.applied.get(id) ?? []).map((e) => new TextDecoder().decode(e.data));
+    return this.applied.get(id) ?? [];
+  }
+
+  /**
+   * Snapshots node `id`'s state machine (its applied data as JSON) at its applied index and
+   * compacts its log there; false if there is nothing new to snapshot.
+   */
+  compact(id: NodeId): boolean {
+    const st = this.storages.get(id) as MemoryStorage;
+    const index = this.appliedIndex.get(id) ?? 0;
+    if (index <= st.snapshot().metadata.index) return false;
+    const data = new TextEncoder().encode(JSON.stringify(this.appliedData(id)));
+    st.createSnapshot(index, this.node(id).raft.tracker.confState(), data);
+    st.compact(index);
+    return true;
   }
 }

@@ -1,5 +1,5 @@
 // Property test: under random interleavings of ticks, deliveries, drops, duplicates, proposals
-// and restarts, Raft's safety properties hold (Raft paper Figure 3): election safety (at most
+// restarts and log compaction (snapshots), Raft's safety properties hold (Raft paper Figure 3): election safety (at most
 // one leader per term), log matching, and state machine safety (applied sequences agree).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,8 @@ type Action =
   | { kind: 'drop'; pick: number }
   | { kind: 'dup'; pick: number }
   | { kind: 'propose'; node: number }
-  | { kind: 'restart'; node: number };
+  | { kind: 'restart'; node: number }
+  | { kind: 'compact'; node: number };
 
 const IDS: NodeId[] = [1, 2, 3, 4, 5];
 
@@ -27,6 +28,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('dup' as const), pick: fc.nat() }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('propose' as const), node: fc.nat(4) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const), node: fc.nat(4) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('compact' as const), node: fc.nat(4) }) },
 );
 
 function logOf(net: Network, id: NodeId): Entry[] {
@@ -34,7 +36,7 @@ function logOf(net: Network, id: NodeId): Entry[] {
   return l.slice(l.firstIndex(), l.lastIndex() + 1, Infinity);
 }
 
-const stats = { leaders: 0, applied: 0 };
+const stats = { leaders: 0, applied: 0, compactions: 0, snapshotsSent: 0 };
 
 function run(actions: Action[], preVote: boolean, checkQuorum: boolean, seed: number): void {
   const net = new Network(IDS, [], { preVote, checkQuorum, electionTick: 4, heartbeatTick: 1 }, seed);
@@ -56,6 +58,7 @@ function run(actions: Action[], preVote: boolean, checkQuorum: boolean, seed: nu
       case 'deliverMany':
         for (let k = 0; k < a.count && net.queue.length > 0; k++) {
           const [m] = net.queue.splice((a.pick + k * 7) % net.queue.length, 1);
+          if (m.type === 'snap') stats.snapshotsSent++;
           net.node(m.to).step(m);
           net.processReady();
           check();
@@ -64,13 +67,17 @@ function run(actions: Action[], preVote: boolean, checkQuorum: boolean, seed: nu
       case 'propose':
         try { net.node(IDS[a.node]).propose(new TextEncoder().encode(`p${proposals++}`)); } catch { /* dropped: no leader */ }
         break;
+      case 'compact': if (net.compact(IDS[a.node])) stats.compactions++; break;
       case 'restart': net.add(IDS[a.node], net.storages.get(IDS[a.node]) as MemoryStorage); break;
       default: {
         if (net.queue.length === 0) break;
         const i = a.pick % net.queue.length;
         const m = net.queue[i];
         if (a.kind !== 'dup') net.queue.splice(i, 1);
-        if (a.kind !== 'drop') net.node(m.to).step(structuredClone(m));
+        if (a.kind !== 'drop') {
+          if (m.type === 'snap') stats.snapshotsSent++;
+          net.node(m.to).step(structuredClone(m));
+        }
       }
     }
     net.processReady();
@@ -112,8 +119,10 @@ describe('raft safety under random interleavings', () => {
       { numRuns: 1500, seed: 20261206 },
     );
     // The runs must exercise elections and commits, or the property proves nothing.
-    expect(stats.leaders).toBeGreaterThan(150);
-    expect(stats.applied).toBeGreaterThan(400);
+    expect(stats.leaders).toBeGreaterThan(1000);
+    expect(stats.applied).toBeGreaterThan(2000);
+    expect(stats.compactions).toBeGreaterThan(500);
+    expect(stats.snapshotsSent).toBeGreaterThan(20);
 
   });
 });
