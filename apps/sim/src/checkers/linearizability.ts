@@ -44,8 +44,9 @@ export interface LinearizabilityOptions {
   readonly maxStepsPerKey?: number;
   /**
    * Memory budget per key for the memo of visited configurations, in bytes (each entry costs
-   * its linearized-set bitset, ⌈ops/32⌉ × 4 bytes, plus about 64 bytes). When exceeded the key is
-   * reported undecided. Default 256 MiB.
+   * about 64 bytes plus 4 bytes per 32-op word of its linearized set between the fully
+   * linearized prefix and the last linearized op). When exceeded the key is reported
+   * undecided. Default 256 MiB.
    */
   readonly maxMemoBytesPerKey?: number;
 }
@@ -160,7 +161,10 @@ function zobristTable(n: number, seed: number): Uint32Array {
 }
 
 /** Porcupine's `checkSingle` over a doubly linked list of call/return entries (Lowe 2017, §3). */
-function checkKey(key: string, ops: readonly ClientOp[], maxSteps: number, maxMemoBytes: number): KeyVerdict {
+function checkKey(key: string, keyOps: readonly ClientOp[], maxSteps: number, maxMemoBytes: number): KeyVerdict {
+  // Ops numbered in invocation order, so a linearized set is mostly a run of ones followed by a
+  // few scattered bits, which the memo stores compactly (see `compact`).
+  const ops = [...keyOps].sort((a, b) => (a.invokeAt - b.invokeAt) || (a.id - b.id));
   const n = ops.length;
   // Entries 1..2n; entry 0 is the head sentinel; -1 is "none". Call of op k: entry of callEntry[k].
   const order: { time: number; isCall: boolean; op: number }[] = [];
@@ -212,7 +216,7 @@ function checkKey(key: string, ops: readonly ClientOp[], maxSteps: number, maxMe
   const z2 = zobristTable(n, 0x85ebca6b);
   let h1 = 0;
   let h2 = 0;
-  const cache = new Map<number, { bits: Uint32Array; state: string | null }[]>();
+  const cache = new Map<number, { lo: number; bits: Uint32Array; state: string | null }[]>();
   const callStack: { entry: number; state: string | null; forced: boolean }[] = [];
   let state: string | null = null;
   let bestCount = 0;
@@ -222,15 +226,32 @@ function checkKey(key: string, ops: readonly ClientOp[], maxSteps: number, maxMe
   let memoBytes = 0;
   let entry: number;
 
+  // Memo entry: words below `lo` are all ones, words from `lo` are `bits`, the rest are zero.
+  const lowWord = (bits: Uint32Array): number => {
+    let lo = 0;
+    while (lo < words && bits[lo] === 0xffffffff) lo++;
+    return lo;
+  };
+  const highWord = (bits: Uint32Array): number => {
+    let hi = words;
+    while (hi > 0 && bits[hi - 1] === 0) hi--;
+    return hi;
+  };
   const seen = (bits: Uint32Array, hash: number, s: string | null): boolean => {
     const bucket = cache.get(hash);
     if (!bucket) return false;
+    const lo = lowWord(bits);
+    const hi = Math.max(lo, highWord(bits));
     outer: for (const c of bucket) {
-      if (c.state !== s) continue;
-      for (let w = 0; w < words; w++) if (c.bits[w] !== bits[w]) continue outer;
+      if (c.state !== s || c.lo !== lo || c.bits.length !== hi - lo) continue;
+      for (let w = lo; w < hi; w++) if (c.bits[w - lo] !== bits[w]) continue outer;
       return true;
     }
     return false;
+  };
+  const compact = (bits: Uint32Array, s: string | null): { lo: number; bits: Uint32Array; state: string | null } => {
+    const lo = lowWord(bits);
+    return { lo, bits: bits.slice(lo, Math.max(lo, highWord(bits))), state: s };
   };
 
   // Where to start a new level: an enabled, valid, unvisited read-only op if any (taken first,
@@ -269,10 +290,10 @@ function checkKey(key: string, ops: readonly ClientOp[], maxSteps: number, maxMe
         const hash = nh1 + (nh2 & 0xfffff) * 0x100000000;
         if (!seen(linearized, hash, r.next)) {
           const bucket = cache.get(hash);
-          const saved = { bits: linearized.slice(), state: r.next };
+          const saved = compact(linearized, r.next);
           if (bucket) bucket.push(saved);
           else cache.set(hash, [saved]);
-          memoBytes += words * 4 + MEMO_ENTRY_OVERHEAD_BYTES;
+          memoBytes += saved.bits.length * 4 + MEMO_ENTRY_OVERHEAD_BYTES;
           // Partial-order reduction: a read-only op (a get, a cas that answered "comparison failed")
           // that is enabled and valid now can be moved first in any linearization from here, so
           // no alternative to it needs trying. Not so for writes that happen to leave this state
