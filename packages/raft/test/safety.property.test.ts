@@ -1,6 +1,8 @@
-// Property test: under random interleavings of ticks, deliveries, drops, duplicates, proposals
-// restarts and log compaction (snapshots), Raft's safety properties hold (Raft paper Figure 3): election safety (at most
-// one leader per term), log matching, and state machine safety (applied sequences agree).
+// Property test: under random interleavings of ticks, deliveries, drops, duplicates, proposals,
+// reads, leader transfers, restarts and log compaction (snapshots), Raft's safety properties hold
+// (Raft paper Figure 3): election safety (at most one leader per term), log matching, state
+// machine safety (applied sequences agree), and read-index linearizability (a read is served at
+// an index ≥ every index committed anywhere before it was issued; thesis §6.4).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Entry, MemoryStorage, NodeId } from '../src/index.ts';
@@ -15,7 +17,9 @@ type Action =
   | { kind: 'dup'; pick: number }
   | { kind: 'propose'; node: number }
   | { kind: 'restart'; node: number }
-  | { kind: 'compact'; node: number };
+  | { kind: 'compact'; node: number }
+  | { kind: 'read'; node: number }
+  | { kind: 'transfer'; node: number; target: number };
 
 const IDS: NodeId[] = [1, 2, 3, 4, 5];
 
@@ -29,6 +33,8 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('propose' as const), node: fc.nat(4) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const), node: fc.nat(4) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('compact' as const), node: fc.nat(4) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('read' as const), node: fc.nat(4) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('transfer' as const), node: fc.nat(4), target: fc.nat(4) }) },
 );
 
 function logOf(net: Network, id: NodeId): Entry[] {
@@ -36,12 +42,13 @@ function logOf(net: Network, id: NodeId): Entry[] {
   return l.slice(l.firstIndex(), l.lastIndex() + 1, Infinity);
 }
 
-const stats = { leaders: 0, applied: 0, compactions: 0, snapshotsSent: 0 };
+const stats = { leaders: 0, applied: 0, compactions: 0, snapshotsSent: 0, reads: 0 };
 
 function run(actions: Action[], preVote: boolean, checkQuorum: boolean, seed: number): void {
   const net = new Network(IDS, [], { preVote, checkQuorum, electionTick: 4, heartbeatTick: 1 }, seed);
   const leaderOfTerm = new Map<number, NodeId>();
   let proposals = 0;
+  const reads = new Map<string, number>(); // context → highest commit index anywhere when issued
   const check = (): void => {
     for (const id of IDS) {
       const r = net.node(id).raft;
@@ -67,6 +74,13 @@ function run(actions: Action[], preVote: boolean, checkQuorum: boolean, seed: nu
       case 'propose':
         try { net.node(IDS[a.node]).propose(new TextEncoder().encode(`p${proposals++}`)); } catch { /* dropped: no leader */ }
         break;
+      case 'read': {
+        const ctx = `r${reads.size}`;
+        reads.set(ctx, Math.max(...IDS.map((id) => net.node(id).raft.log.committed)));
+        try { net.node(IDS[a.node]).readIndex(new TextEncoder().encode(ctx)); } catch { /* dropped: no leader */ }
+        break;
+      }
+      case 'transfer': net.node(IDS[a.node]).transferLeader(IDS[a.target]); break;
       case 'compact': if (net.compact(IDS[a.node])) stats.compactions++; break;
       case 'restart': net.add(IDS[a.node], net.storages.get(IDS[a.node]) as MemoryStorage); break;
       default: {
@@ -82,6 +96,12 @@ function run(actions: Action[], preVote: boolean, checkQuorum: boolean, seed: nu
     }
     net.processReady();
     check();
+  }
+  for (const id of IDS) {
+    for (const r of net.reads.get(id) ?? []) {
+      expect(r.index, `read ${r.context} on ${id}`).toBeGreaterThanOrEqual(reads.get(r.context) as number);
+      stats.reads++;
+    }
   }
   stats.leaders += leaderOfTerm.size;
   stats.applied += Math.max(...IDS.map((id) => net.appliedData(id).length));
@@ -120,9 +140,10 @@ describe('raft safety under random interleavings', () => {
     );
     // The runs must exercise elections and commits, or the property proves nothing.
     expect(stats.leaders).toBeGreaterThan(1000);
-    expect(stats.applied).toBeGreaterThan(2000);
+    expect(stats.applied).toBeGreaterThan(1500);
     expect(stats.compactions).toBeGreaterThan(500);
     expect(stats.snapshotsSent).toBeGreaterThan(20);
+    expect(stats.reads).toBeGreaterThan(300);
 
   });
 });
