@@ -6,6 +6,7 @@
  */
 import { MemoryDisk } from '@shoal/actors';
 import type { NodeId, Random } from '@shoal/actors';
+import type { RaftEventLog } from './raft-events-log.ts';
 import { deriveRandom } from './random-tree.ts';
 import type { Scheduler } from './scheduler.ts';
 import { SimClock, SimTimers } from './sim-clock.ts';
@@ -17,6 +18,9 @@ import type { Trace } from './trace.ts';
 
 /** Wall-clock origin of every simulated machine: 2026-01-01T00:00:00Z (fixed, so runs replay). */
 export const WALL_ORIGIN_MS = Date.UTC(2026, 0, 1);
+
+/** The name of the (single) Raft group of a simulated cluster in the Raft event trace. */
+export const RAFT_GROUP = 'kv';
 
 /** Options of {@link SimCluster}. */
 export interface SimClusterOptions {
@@ -30,6 +34,8 @@ export interface SimClusterOptions {
   /** Current disk fault parameters (read at each disk call). */
   diskFaults: () => DiskFaults;
   mutation?: string;
+  /** Where nodes record Raft events; the cluster records their crashes there too. */
+  raftEvents: RaftEventLog;
 }
 
 /** One running process and the parts to kill when it crashes. */
@@ -108,6 +114,7 @@ export class SimCluster {
     m.store.crash({ tornTail: true, random: m.diskRandom });
     m.running = undefined;
     this.#opts.trace.record(this.#opts.scheduler.nowMs, id, 'crash', `incarnation ${m.incarnation}`);
+    this.#opts.raftEvents.record(id, { type: 'crashed', group: RAFT_GROUP });
   }
 
   /** Starts a new process on `id` from its disk (crashing the running one first, if any). @throws RangeError for an unknown id. */
@@ -124,7 +131,10 @@ export class SimCluster {
       clock: m.clock, timers, disk, network: network.attach(id), random: deriveRandom(seed, 'node', id, 'incarnation', m.incarnation),
     };
     trace.record(scheduler.nowMs, id, 'start', `incarnation ${m.incarnation}`);
-    const process = this.#opts.system.start({ env, id, nodes: this.ids, incarnation: m.incarnation, mutation: this.#opts.mutation });
+    const { raftEvents } = this.#opts;
+    const process = this.#opts.system.start({
+      env, id, nodes: this.ids, incarnation: m.incarnation, mutation: this.#opts.mutation, recordRaft: (e) => raftEvents.record(id, e),
+    });
     m.running = { process, timers, disk };
   }
 

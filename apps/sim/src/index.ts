@@ -2,7 +2,8 @@
  * `@shoal/sim`: the deterministic simulator (DESIGN.md, "Testing"). One run = one seed: a virtual
  * clock and event queue ({@link Scheduler}), simulated machines ({@link SimCluster}) with drifting
  * clocks, crash-consistent disks and a faulty network, a fault schedule ({@link Nemesis}), client
- * workload and history ({@link Workload}), and a hashed trace ({@link Trace}).
+ * workload and history ({@link Workload}), and a hashed trace ({@link Trace}); the system under
+ * test is the Raft-replicated key-value store ({@link raftKv}).
  */
 export { Scheduler } from './scheduler.ts';
 export type { EventHandle } from './scheduler.ts';
@@ -16,7 +17,7 @@ export { CALM_DISK, SimDisk } from './sim-disk.ts';
 export type { DiskFaults, SimDiskContext } from './sim-disk.ts';
 export { DEFAULT_FAULTS, FAULT_KINDS, NO_FAULTS, describeFaults, drawSwarmFaults } from './faults.ts';
 export type { FaultKind, ScheduleFaults, SimFaults } from './faults.ts';
-export { SimCluster, WALL_ORIGIN_MS } from './cluster.ts';
+export { RAFT_GROUP, SimCluster, WALL_ORIGIN_MS } from './cluster.ts';
 export type { SimClusterOptions } from './cluster.ts';
 export { Nemesis } from './nemesis.ts';
 export { DEFAULT_WORKLOAD, Workload } from './workload.ts';
@@ -24,3 +25,7 @@ export type { WorkloadOptions } from './workload.ts';
 export { runSeed } from './run.ts';
 export type { RunOptions, RunResult } from './run.ts';
 export type { KvReply, NodeContext, SimProcess, SystemUnderTest } from './system.ts';
+export { RaftEventLog } from './raft-events-log.ts';
+export type { RaftEventInput } from './raft-events-log.ts';
+export { RecordLog, decodeRecords, encodeRecord } from './record-log.ts';
+export { ELECTION_TICKS, HEARTBEAT_TICKS, RAFT_MUTATIONS, TICK_MS, raftKv } from './raft-node.ts';

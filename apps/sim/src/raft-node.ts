@@ -9,11 +9,13 @@
  *
  * Not covered yet: snapshots and log compaction, membership changes, leader transfer.
  */
+import { crc32 } from 'node:zlib';
 import { decode, encode } from '@shoal/actors';
 import type { Env } from '@shoal/actors';
 import { MemoryStorage, RaftNode } from '@shoal/raft';
 import type { Entry, HardState, Message, Ready } from '@shoal/raft';
 import type { KvInput } from './checkers/history.ts';
+import { RAFT_GROUP } from './cluster.ts';
 import { RecordLog } from './record-log.ts';
 import type { KvReply, NodeContext, SimProcess, SystemUnderTest } from './system.ts';
 
@@ -49,6 +51,11 @@ export const raftKv: SystemUnderTest = {
   start: (ctx) => new RaftKvProcess(ctx),
 };
 
+/** The hash of an entry's command in the Raft event trace: `<type>:<length>:<CRC-32 hex>`. */
+function entryHash(e: Entry): string {
+  return `${e.type}:${e.data.byteLength}:${crc32(e.data).toString(16)}`;
+}
+
 /** Raft ids are positions in the node list, from 1 (`n1` → 1). */
 function raftId(nodes: readonly string[], id: string): number {
   return nodes.indexOf(id) + 1;
@@ -69,6 +76,8 @@ class RaftKvProcess implements SimProcess {
   #storage: MemoryStorage | undefined;
   #nextReq = 0;
   #driving = false;
+  /** The term this node leads, or undefined while it does not lead (for the Raft event trace). */
+  #ledTerm: number | undefined;
 
   constructor(ctx: NodeContext) {
     this.#ctx = ctx;
@@ -120,6 +129,8 @@ class RaftKvProcess implements SimProcess {
     }
     this.#log = log;
     this.#storage = storage;
+    // The map is rebuilt by re-applying the committed entries from index 1.
+    if (this.#ctx.incarnation > 0) this.#ctx.recordRaft({ type: 'restarted', group: RAFT_GROUP, appliedIndex: 0 });
     this.#node = new RaftNode({
       id: raftId(this.#ctx.nodes, this.#ctx.id), storage, electionTick: ELECTION_TICKS, heartbeatTick: HEARTBEAT_TICKS,
       rand: () => this.#env.random.next(), checkQuorum: true, preVote: true,
@@ -150,9 +161,13 @@ class RaftKvProcess implements SimProcess {
     if (node === undefined || log === undefined || storage === undefined) return;
     while (node.hasReady()) {
       const rd = node.ready();
+      this.#recordLeadership(node);
       await this.#persist(log, rd);
       storage.append(rd.entries);
       if (rd.hardState !== undefined) storage.setHardState(rd.hardState);
+      for (const e of rd.committedEntries) {
+        this.#ctx.recordRaft({ type: 'committed', group: RAFT_GROUP, index: e.index, term: e.term, hash: entryHash(e), currentTerm: node.raft.term });
+      }
       for (const m of rd.messages) this.#env.network.send(this.#ctx.nodes[m.to - 1], encode(m));
       for (const e of rd.committedEntries) this.#apply(e);
       for (const rs of rd.readStates) this.#answerRead(new TextDecoder().decode(rs.context));
@@ -167,7 +182,21 @@ class RaftKvProcess implements SimProcess {
     if (rd.mustSync && this.#ctx.mutation !== 'no-fsync') await log.sync();
   }
 
+  /** Records `becameLeader` / `steppedDown` when this node's leadership changed since the last Ready. */
+  #recordLeadership(node: RaftNode): void {
+    const leads = node.raft.state === 'leader' ? node.raft.term : undefined;
+    if (leads === this.#ledTerm) return;
+    if (this.#ledTerm !== undefined) this.#ctx.recordRaft({ type: 'steppedDown', group: RAFT_GROUP, term: this.#ledTerm });
+    if (leads !== undefined) {
+      const first = node.raft.log.firstIndex();
+      const entries = node.raft.log.slice(first, node.raft.log.lastIndex() + 1, Infinity).map((e) => ({ term: e.term, hash: entryHash(e) }));
+      this.#ctx.recordRaft({ type: 'becameLeader', group: RAFT_GROUP, term: leads, log: { firstIndex: first, entries } });
+    }
+    this.#ledTerm = leads;
+  }
+
   #apply(e: Entry): void {
+    this.#ctx.recordRaft({ type: 'applied', group: RAFT_GROUP, index: e.index, term: e.term, hash: entryHash(e) });
     if (e.type !== 'normal' || e.data.byteLength === 0) return; // the leader's empty entry of its term
     const cmd = decode(e.data) as PutCommand;
     this.#data.set(cmd.key, cmd.value);

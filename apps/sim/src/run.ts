@@ -6,10 +6,13 @@
  */
 import { checkLinearizability } from './checkers/linearizability.ts';
 import type { ClientOp } from './checkers/history.ts';
+import { checkRaftSafety } from './checkers/raft-safety.ts';
+import type { RaftEvent } from './checkers/raft-events.ts';
 import { SimCluster } from './cluster.ts';
 import { DEFAULT_FAULTS, NO_FAULTS, drawSwarmFaults } from './faults.ts';
 import type { SimFaults } from './faults.ts';
 import { Nemesis } from './nemesis.ts';
+import { RaftEventLog } from './raft-events-log.ts';
 import { deriveRandom } from './random-tree.ts';
 import { Scheduler } from './scheduler.ts';
 import type { DiskFaults } from './sim-disk.ts';
@@ -53,6 +56,8 @@ export interface RunResult {
   trace: Trace;
   faults: SimFaults;
   history: ClientOp[];
+  /** The Raft events the nodes recorded (empty for a system without Raft). */
+  raftEvents: RaftEvent[];
   network: NetworkStats;
 }
 
@@ -72,8 +77,10 @@ export async function runSeed(opts: RunOptions): Promise<RunResult> {
   const trace = new Trace({ keepAll: opts.keepTrace ?? false });
   const network = new SimNetwork(scheduler, deriveRandom(seed, 'network'), trace, faults.network);
   let diskFaults: DiskFaults = faults.disk;
+  const raftEventLog = new RaftEventLog(scheduler, trace);
   const cluster = new SimCluster({
     seed, nodes: opts.nodes, scheduler, trace, network, system: opts.system, diskFaults: () => diskFaults, mutation: opts.mutation,
+    raftEvents: raftEventLog,
   });
   const nemesis = new Nemesis(scheduler, deriveRandom(seed, 'nemesis'), cluster, network, trace, faults.schedule);
   const workloadOptions = opts.workload ?? DEFAULT_WORKLOAD;
@@ -103,13 +110,20 @@ export async function runSeed(opts: RunOptions): Promise<RunResult> {
     process.off('unhandledRejection', onRejection);
   }
   const history = workload.history();
-  failure ??= checkHistory(history, opts.durationMs, opts.healMs);
+  const raftEvents = raftEventLog.events();
+  failure ??= checkRun(history, raftEvents, opts.durationMs, opts.healMs);
   if (failure !== undefined) trace.record(scheduler.nowMs, '-', 'FAIL', failure.split('\n')[0]);
-  return { seed, ok: failure === undefined, failure, traceHash: trace.digest(), trace, faults, history, network: { ...network.stats } };
+  return { seed, ok: failure === undefined, failure, traceHash: trace.digest(), trace, faults, history, raftEvents, network: { ...network.stats } };
 }
 
-/** The checks over the history: linearizability, then liveness after healing. Undefined if both pass. */
-function checkHistory(history: readonly ClientOp[], durationMs: number, healMs: number): string | undefined {
+/**
+ * The checks of a finished run: Raft safety over the Raft events (election safety, log matching,
+ * leader completeness, state machine safety), linearizability of the history, then progress in
+ * the second half of the healing phase. Returns the first failure, or undefined.
+ */
+function checkRun(history: readonly ClientOp[], raftEvents: readonly RaftEvent[], durationMs: number, healMs: number): string | undefined {
+  const raft = checkRaftSafety(raftEvents);
+  if (!raft.ok) return `raft safety violated: ${raft.violation}`;
   const lin = checkLinearizability(history);
   if (!lin.ok) return `${lin.undecided === true ? 'linearizability undecided' : 'linearizability violated'}: ${lin.violation}`;
   if (healMs > 0) {

@@ -5,6 +5,7 @@
  */
 import type { Env, NodeId } from '@shoal/actors';
 import type { KvInput } from './checkers/history.ts';
+import type { RaftEventInput } from './raft-events-log.ts';
 
 /** What a node process is started with. */
 export interface NodeContext {
@@ -18,6 +19,8 @@ export interface NodeContext {
   incarnation: number;
   /** The `--mutate` name, if any: a deliberate bug the system enables so the checkers must catch it. */
   mutation: string | undefined;
+  /** Records a Raft event of this node for the safety checkers (time and node are filled in). */
+  recordRaft: (event: RaftEventInput) => void;
 }
 
 /**

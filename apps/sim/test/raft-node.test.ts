@@ -12,6 +12,8 @@ describe('raft-kv under the simulator', () => {
         const r = await runSeed({ ...base, seed, swarm });
         expect(r.failure).toBeUndefined();
         expect(r.history.filter((op) => op.outcome.status === 'ok' && op.input.kind === 'put').length).toBeGreaterThan(10);
+        const types = new Set(r.raftEvents.map((e) => e.type));
+        expect([...types]).toEqual(expect.arrayContaining(['becameLeader', 'committed', 'applied']));
       }
     }
     const a = await runSeed({ ...base, seed: 5, swarm: true });

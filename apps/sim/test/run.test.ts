@@ -63,6 +63,19 @@ describe('runSeed', () => {
     expect(r.failure).toMatch(/^exception at 100\.000 ms: Error: node n1 broke/);
   });
 
+  it('runs the Raft safety checkers over the events the nodes record', async () => {
+    const twoLeaders: SystemUnderTest = {
+      name: 'two-leaders', mutations: [],
+      start: (ctx) => {
+        ctx.env.timers.set(50, () => ctx.recordRaft({ type: 'becameLeader', group: 'kv', term: 1, log: { firstIndex: 1, entries: [] } }));
+        return { request: () => Promise.resolve({ status: 'fail', reason: 'no' }) };
+      },
+    };
+    const r = await runSeed({ ...base, system: twoLeaders, durationMs: 100, healMs: 0 });
+    expect(r.failure).toMatch(/^raft safety violated: .*term 1/);
+    expect(r.raftEvents.filter((e) => e.type === 'becameLeader')).toHaveLength(5);
+  });
+
   it('rejects invalid options', async () => {
     await expect(runSeed({ ...base, seed: 1.5 })).rejects.toThrow(RangeError);
     await expect(runSeed({ ...base, healMs: -1 })).rejects.toThrow(/healMs/);
