@@ -116,6 +116,8 @@ describe('checkLinearizability: literature examples', () => {
     expect(() => checkLinearizability([op('a', put('x', '1'), 5, 4)])).toThrow(/returnAt/);
     expect(() => checkLinearizability([], { maxStepsPerKey: 0 })).toThrow(/maxStepsPerKey/);
     expect(() => checkLinearizability([], { maxMemoBytesPerKey: -1 })).toThrow(/maxMemoBytesPerKey/);
+    const del = { ...op('a', put('x', '1'), 5, 6), input: { kind: 'delete', key: 'x' } } as unknown as ClientOp;
+    expect(() => checkLinearizability([del])).toThrow(/put, get, append or cas/);
   });
 });
 

@@ -70,8 +70,8 @@ const MEMO_ENTRY_OVERHEAD_BYTES = 64;
  * @returns `{ ok: true }`; or `{ ok: false, violation }` naming the key and the first operation
  *   that no valid order explains; or `{ ok: false, undecided: true }` if a key exceeded the
  *   search budget without a verdict. `details` is `{ keys: KeyCheckStats[] }` on failure.
- * @throws ShoalError ParameterInvalid for malformed ops (duplicate id, non-finite or reversed
- *   times, a successful get without a value, a successful cas without `succeeded`).
+ * @throws ShoalError ParameterInvalid for malformed ops (duplicate id, unknown kind, non-string
+ *   key, non-finite or reversed times, a successful get without a value, a successful cas without `succeeded`).
  */
 export function checkLinearizability(history: readonly ClientOp[], options: LinearizabilityOptions = {}): CheckResult {
   const maxSteps = options.maxStepsPerKey ?? DEFAULT_MAX_STEPS;
@@ -111,6 +111,10 @@ function validateHistory(history: readonly ClientOp[]): void {
     const where = `checkLinearizability: op #${op.id}`;
     if (ids.has(op.id)) throw invalidParameter(`${where}: duplicate op id; ids must be unique in a history`);
     ids.add(op.id);
+    const kind: string = op.input.kind;
+    if (!['put', 'get', 'append', 'cas'].includes(kind) || typeof op.input.key !== 'string') {
+      throw invalidParameter(`${where}: input must be put, get, append or cas with a string key, got ${JSON.stringify(op.input)}`);
+    }
     if (!Number.isFinite(op.invokeAt)) throw invalidParameter(`${where}: invokeAt must be a finite number of ms, got ${op.invokeAt}`);
     const o = op.outcome;
     if (o.status === 'unknown') continue;
