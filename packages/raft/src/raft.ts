@@ -307,7 +307,8 @@ export class Raft {
     if (this.state === 'leader' || !this.promotable()) return;
     // Do not campaign while a committed config change is unapplied (etcd raft.hup).
     if (this.log.committed > this.log.applied) {
-      const ents = this.log.slice(this.log.applied + 1, this.log.committed + 1, Infinity);
+      const lo = Math.max(this.log.applied + 1, this.log.firstIndex());
+      const ents = lo > this.log.committed ? [] : this.log.slice(lo, this.log.committed + 1, Infinity);
       if (ents.some((e) => e.type === 'confChange')) return;
     }
     this.campaign(t);

@@ -28,6 +28,39 @@ describe('elections', () => {
     expect(net.node(1).raft.term).toBe(term);
   });
 
+  it('with pre-vote, a new election after the leader fails bumps the term exactly once', () => {
+    const net = new Network([1, 2, 3], [], { preVote: true });
+    net.elect(1);
+    const term = net.node(1).raft.term;
+    net.isolate(1);
+    net.tick(30);
+    const leaders = net.leaders().filter((id) => id !== 1);
+    expect(leaders).toHaveLength(1);
+    expect(net.node(leaders[0]).raft.term).toBe(term + 1);
+  });
+
+  it('pre-vote: a node with a stale log is refused and keeps its term', () => {
+    const net = new Network([1, 2, 3], [], { preVote: true });
+    net.elect(1);
+    net.isolate(3);
+    net.node(1).propose(enc('x'));
+    net.settle();
+    net.heal();
+    net.isolate(1); // leader gone; 3 (stale) campaigns first
+    const term = net.node(3).raft.term;
+    net.node(3).campaign();
+    net.settle();
+    expect(net.node(3).raft.term).toBe(term);
+    expect(net.node(2).raft.term).toBe(term);
+    expect(net.node(3).raft.state).toBe('preCandidate'); // 2 refused; 1 cannot answer
+    net.node(2).campaign(); // the up-to-date node wins, and 3's log is kept
+    net.settle();
+    expect(net.node(2).raft.state).toBe('leader'); // (isolated 1 still believes it leads term `term`)
+    expect(net.node(2).raft.term).toBe(term + 1);
+    net.tick(2);
+    expect(net.appliedData(3)).toEqual(['x']);
+  });
+
   it('without pre-vote a partitioned node inflates its term', () => {
     const net = new Network([1, 2, 3]);
     net.elect(1);
@@ -212,6 +245,18 @@ describe('membership', () => {
     net.tick(40);
     expect(net.node(3).raft.state).toBe('follower');
     expect(net.node(3).raft.term).toBe(net.node(1).raft.term);
+  });
+
+  it('promotes a learner to voter', () => {
+    const net = new Network([1, 2], [3]);
+    net.elect(1);
+    net.node(1).proposeConfChange({ type: 'addNode', nodeId: 3 });
+    net.settle();
+    for (const id of [1, 2, 3]) expect(net.node(id).raft.tracker.confState()).toEqual({ voters: [1, 2, 3], learners: [] });
+    net.isolate(2); // now 1 and 3 form a quorum
+    net.node(1).propose(enc('q'));
+    net.settle();
+    expect(net.appliedData(1)).toEqual(['q']);
   });
 
   it('adds and removes voters one at a time, applied on commit', () => {
