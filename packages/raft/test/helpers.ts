@@ -88,6 +88,18 @@ export class Network {
     this.cut.clear();
   }
 
+  /**
+   * Crashes and restarts node `id`: its volatile state machine is rebuilt from the latest
+   * snapshot and the committed log after it is applied again (etcd's restart model).
+   */
+  restart(id: NodeId): RaftNode {
+    const st = this.storages.get(id) as MemoryStorage;
+    const snap = st.snapshot();
+    this.applied.set(id, snap.data.byteLength > 0 ? (JSON.parse(new TextDecoder().decode(snap.data)) as string[]) : []);
+    this.appliedIndex.set(id, snap.metadata.index);
+    return this.add(id, st);
+  }
+
   /** Handles ready() of every node once: persist, queue messages, apply. */
   processReady(): boolean {
     let any = false;

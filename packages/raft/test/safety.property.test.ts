@@ -1,11 +1,11 @@
 // Property test: under random interleavings of ticks, deliveries, drops, duplicates, proposals,
-// reads, leader transfers, restarts and log compaction (snapshots), Raft's safety properties hold
+// reads, single-server membership changes, leader transfers, restarts and log compaction (snapshots), Raft's safety properties hold
 // (Raft paper Figure 3): election safety (at most one leader per term), log matching, state
 // machine safety (applied sequences agree), and read-index linearizability (a read is served at
 // an index ≥ every index committed anywhere before it was issued; thesis §6.4).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Entry, MemoryStorage, NodeId } from '../src/index.ts';
+import type { Entry, NodeId } from '../src/index.ts';
 import { Network } from './helpers.ts';
 
 type Action =
@@ -19,6 +19,7 @@ type Action =
   | { kind: 'restart'; node: number }
   | { kind: 'compact'; node: number }
   | { kind: 'read'; node: number }
+  | { kind: 'conf'; node: number; target: number; type: 'addNode' | 'addLearner' | 'removeNode' }
   | { kind: 'transfer'; node: number; target: number };
 
 const IDS: NodeId[] = [1, 2, 3, 4, 5];
@@ -34,6 +35,10 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const), node: fc.nat(4) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('compact' as const), node: fc.nat(4) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('read' as const), node: fc.nat(4) }) },
+  { weight: 1, arbitrary: fc.record({
+    kind: fc.constant('conf' as const), node: fc.nat(4), target: fc.nat(4),
+    type: fc.constantFrom('addNode' as const, 'addLearner' as const, 'removeNode' as const),
+  }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('transfer' as const), node: fc.nat(4), target: fc.nat(4) }) },
 );
 
@@ -42,7 +47,7 @@ function logOf(net: Network, id: NodeId): Entry[] {
   return l.slice(l.firstIndex(), l.lastIndex() + 1, Infinity);
 }
 
-const stats = { leaders: 0, applied: 0, compactions: 0, snapshotsSent: 0, reads: 0 };
+const stats = { leaders: 0, applied: 0, compactions: 0, snapshotsSent: 0, reads: 0, confChanges: 0 };
 
 function run(actions: Action[], preVote: boolean, checkQuorum: boolean, seed: number): void {
   const net = new Network(IDS, [], { preVote, checkQuorum, electionTick: 4, heartbeatTick: 1 }, seed);
@@ -80,9 +85,15 @@ function run(actions: Action[], preVote: boolean, checkQuorum: boolean, seed: nu
         try { net.node(IDS[a.node]).readIndex(new TextEncoder().encode(ctx)); } catch { /* dropped: no leader */ }
         break;
       }
+      case 'conf':
+        try {
+          net.node(IDS[a.node]).proposeConfChange({ type: a.type, nodeId: IDS[a.target] });
+          stats.confChanges++;
+        } catch { /* dropped: no leader, or a change is pending */ }
+        break;
       case 'transfer': net.node(IDS[a.node]).transferLeader(IDS[a.target]); break;
       case 'compact': if (net.compact(IDS[a.node])) stats.compactions++; break;
-      case 'restart': net.add(IDS[a.node], net.storages.get(IDS[a.node]) as MemoryStorage); break;
+      case 'restart': net.restart(IDS[a.node]); break;
       default: {
         if (net.queue.length === 0) break;
         const i = a.pick % net.queue.length;
@@ -144,6 +155,6 @@ describe('raft safety under random interleavings', () => {
     expect(stats.compactions).toBeGreaterThan(500);
     expect(stats.snapshotsSent).toBeGreaterThan(20);
     expect(stats.reads).toBeGreaterThan(300);
-
-  });
+    expect(stats.confChanges).toBeGreaterThan(100);
+  }, 30_000);
 });
