@@ -1,6 +1,7 @@
 /**
  * One simulation run: a seed in, a verdict and a trace hash out. Builds the scheduler, the
- * network, the cluster, the fault schedule and the workload from the seed, runs the faulty
+ * network, the cluster (each machine's clock drifting by up to the schedule's `maxDriftPpm`), the
+ * fault schedule and the workload from the seed, runs the faulty
  * phase, then a healing phase (faults off, every machine up) in which the system must make
  * progress again, and checks the recorded history.
  */
@@ -13,7 +14,7 @@ import { DEFAULT_FAULTS, NO_FAULTS, drawSwarmFaults } from './faults.ts';
 import type { SimFaults } from './faults.ts';
 import { Nemesis } from './nemesis.ts';
 import { RaftEventLog } from './raft-events-log.ts';
-import { deriveRandom } from './random-tree.ts';
+import { deriveRandom, uniform } from './random-tree.ts';
 import { Scheduler } from './scheduler.ts';
 import type { DiskFaults } from './sim-disk.ts';
 import { SimNetwork } from './sim-network.ts';
@@ -82,6 +83,8 @@ export async function runSeed(opts: RunOptions): Promise<RunResult> {
     seed, nodes: opts.nodes, scheduler, trace, network, system: opts.system, diskFaults: () => diskFaults, mutation: opts.mutation,
     raftEvents: raftEventLog,
   });
+  const clockRandom = deriveRandom(seed, 'clock');
+  for (const id of cluster.ids) cluster.clock(id).setDrift(uniform(clockRandom, -faults.schedule.maxDriftPpm, faults.schedule.maxDriftPpm));
   const nemesis = new Nemesis(scheduler, deriveRandom(seed, 'nemesis'), cluster, network, trace, faults.schedule);
   const workloadOptions = opts.workload ?? DEFAULT_WORKLOAD;
   const workload = new Workload(scheduler, deriveRandom(seed, 'workload'), cluster, trace, workloadOptions);
