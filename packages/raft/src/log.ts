@@ -86,10 +86,12 @@ export class RaftLog {
     this.applied = first - 1;
   }
 
+  /** Index of the first entry still available (after the latest snapshot). */
   firstIndex(): number {
     return this.unstable.maybeFirstIndex() ?? this.storage.firstIndex();
   }
 
+  /** Index of the last entry (or of the snapshot when the log is empty). */
   lastIndex(): number {
     return this.unstable.maybeLastIndex() ?? this.storage.lastIndex();
   }
@@ -109,10 +111,12 @@ export class RaftLog {
     }
   }
 
+  /** Term of the last entry. */
   lastTerm(): number {
     return this.term(this.lastIndex()) ?? invariant(`term of last index ${this.lastIndex()} unavailable`);
   }
 
+  /** Whether entry `i` exists with term `t`. */
   matchTerm(i: number, t: number): boolean {
     return this.term(i) === t;
   }
@@ -168,6 +172,7 @@ export class RaftLog {
     return this.lastIndex();
   }
 
+  /** Entries not yet persisted (to hand out in `ready()`). */
   unstableEntries(): Entry[] {
     return this.unstable.entries;
   }
@@ -179,6 +184,7 @@ export class RaftLog {
     return this.slice(lo, this.committed + 1, maxSize);
   }
 
+  /** Whether committed entries await application. */
   hasNextCommittedEntries(): boolean {
     return this.committed + 1 > Math.max(this.applied + 1, this.firstIndex());
   }
@@ -188,6 +194,7 @@ export class RaftLog {
     return this.unstable.snapshot ?? this.storage.snapshot();
   }
 
+  /** Raises the commit index to `toCommit` (never lowers it); invariant error beyond the last index. */
   commitTo(toCommit: number): void {
     if (this.committed < toCommit) {
       if (this.lastIndex() < toCommit) invariant(`commit ${toCommit} is beyond last index ${this.lastIndex()}`);
@@ -195,6 +202,7 @@ export class RaftLog {
     }
   }
 
+  /** Records that entries up to `i` were applied (0 is ignored). */
   appliedTo(i: number): void {
     if (i === 0) return;
     if (i > this.committed || i < this.applied) invariant(`applied ${i} outside [${this.applied}, ${this.committed}]`);

@@ -67,9 +67,13 @@ export class RaftNode {
 
   /**
    * Steps a message received from a peer.
-   * @throws ShoalError ParameterInvalid for a local-only message type or a message not addressed here.
+   * @throws ShoalError ParameterInvalid for an unknown or local-only message type, a bad sender id
+   *   or term, or a message not addressed here.
    */
   step(m: Message): void {
+    if (!MESSAGE_TYPES.has(m.type)) throw invalidParameter(`RaftNode.step: unknown message type ${String(m.type)}`);
+    if (!Number.isSafeInteger(m.from) || m.from <= 0) throw invalidParameter(`RaftNode.step: from must be a positive node id, got ${m.from}`);
+    if (!Number.isSafeInteger(m.term) || m.term < 0) throw invalidParameter(`RaftNode.step: term must be a non-negative integer, got ${m.term}`);
     if (LOCAL_MESSAGE_TYPES.has(m.type)) throw invalidParameter(`RaftNode.step: ${m.type} is a local message and cannot come from a peer`);
     if (m.to !== this.raft.id) throw invalidParameter(`RaftNode.step: message to ${m.to} delivered to node ${this.raft.id}`);
     if (!this.raft.tracker.progress.has(m.from) && isResponse(m.type)) return; // from a removed member
@@ -185,6 +189,8 @@ export class RaftNode {
     else if (rd.snapshot) log.appliedTo(Math.max(log.applied, rd.snapshot.metadata.index));
   }
 }
+
+const MESSAGE_TYPES: ReadonlySet<string> = new Set(Object.values(MessageType));
 
 function sameHard(a: HardState, b: HardState): boolean {
   return a.term === b.term && a.vote === b.vote && a.commit === b.commit;

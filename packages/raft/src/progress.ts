@@ -16,6 +16,7 @@ export class Inflights {
     this.maxBytes = maxBytes;
   }
 
+  /** Records a sent append ending at `index` carrying `bytes` of payload. */
   add(index: number, bytes: number): void {
     this.queue.push({ index, bytes });
     this.bytes += bytes;
@@ -28,19 +29,23 @@ export class Inflights {
     this.queue.splice(0, n);
   }
 
+  /** Frees the oldest message (a heartbeat response proves the follower is alive). */
   freeFirstOne(): void {
     const first = this.queue.shift();
     if (first) this.bytes -= first.bytes;
   }
 
+  /** Whether no more appends may be sent. */
   full(): boolean {
     return this.queue.length >= this.maxCount || this.bytes >= this.maxBytes;
   }
 
+  /** Messages in flight. */
   count(): number {
     return this.queue.length;
   }
 
+  /** Forgets every message in flight. */
   reset(): void {
     this.queue.length = 0;
     this.bytes = 0;
@@ -82,6 +87,7 @@ export class Progress {
     this.inflights.reset();
   }
 
+  /** Back to probing from match+1 (or past a snapshot just sent). */
   becomeProbe(): void {
     if (this.state === 'snapshot') {
       const pending = this.pendingSnapshot;
@@ -93,11 +99,13 @@ export class Progress {
     }
   }
 
+  /** Optimistic pipelining from match+1. */
   becomeReplicate(): void {
     this.resetState('replicate');
     this.next = this.match + 1;
   }
 
+  /** Waits for the snapshot at `snapshotIndex` to be applied. */
   becomeSnapshot(snapshotIndex: number): void {
     this.resetState('snapshot');
     this.pendingSnapshot = snapshotIndex;
@@ -131,6 +139,7 @@ export class Progress {
     return true;
   }
 
+  /** Whether the leader must not send appends now (probe sent, window full, or snapshot pending). */
   isPaused(): boolean {
     switch (this.state) {
       case 'probe': return this.probeSent;
@@ -153,10 +162,12 @@ export class ProgressTracker {
   learners = new Set<NodeId>();
   readonly votes = new Map<NodeId, boolean>();
 
+  /** Votes needed for a majority of the voters. */
   quorum(): number {
     return Math.floor(this.voters.size / 2) + 1;
   }
 
+  /** The current configuration, ids sorted. */
   confState(): ConfState {
     return { voters: [...this.voters].sort((a, b) => a - b), learners: [...this.learners].sort((a, b) => a - b) };
   }
@@ -175,14 +186,17 @@ export class ProgressTracker {
     return n >= this.quorum();
   }
 
+  /** Clears the votes of the last election. */
   resetVotes(): void {
     this.votes.clear();
   }
 
+  /** Records `id`'s first answer in this election. */
   recordVote(id: NodeId, granted: boolean): void {
     if (!this.votes.has(id)) this.votes.set(id, granted);
   }
 
+  /** Counts the votes: won with a majority granted, lost when a majority is no longer possible. */
   tallyVotes(): { granted: number; rejected: number; result: VoteResult } {
     let granted = 0;
     let rejected = 0;

@@ -113,6 +113,9 @@ describe('configuration and API validation', () => {
     expect(() => n.step(message({ type: MessageType.Hup, from: 2, to: 1 }))).toThrow(/local message/);
     expect(() => n.step(message({ type: MessageType.App, from: 2, to: 3, term: 1 }))).toThrow(/delivered to node 1/);
     expect(() => n.readIndex(new Uint8Array())).toThrow(/non-empty/);
+    expect(() => n.step(message({ type: 'bogus' as never, from: 2, to: 1 }))).toThrow(/unknown message type/);
+    expect(() => n.step(message({ type: MessageType.App, from: 0, to: 1 }))).toThrow(/from must be a positive/);
+    expect(() => n.step(message({ type: MessageType.App, from: 2, to: 1, term: -1 }))).toThrow(/term must be/);
   });
 
   it('a single-node group elects itself and commits at once', () => {
