@@ -161,7 +161,14 @@ export class Raft {
     if (prevTerm === undefined || ents === undefined) {
       // The entries the follower needs are compacted: send a snapshot (Raft paper §7).
       if (!pr.recentActive) return false;
-      const snap = this.log.snapshot();
+      let snap: Snapshot;
+      try {
+        snap = this.log.snapshot();
+      } catch (e) {
+        // The application is still producing the snapshot (etcd ErrSnapshotTemporarilyUnavailable): retry later.
+        if (e instanceof RaftError && e.kind === 'unavailable') return false;
+        throw e;
+      }
       if (snap.metadata.index === 0) invariant('need a non-empty snapshot');
       pr.becomeSnapshot(snap.metadata.index);
       this.send(message({ type: MessageType.Snap, to, snapshot: snap }));

@@ -20,7 +20,7 @@ export interface Storage {
   firstIndex(): number;
   /** Index of the last entry (the snapshot index if the log is empty). */
   lastIndex(): number;
-  /** The most recent snapshot. */
+  /** The most recent snapshot; may throw RaftError `unavailable` while one is being produced (retried later). */
   snapshot(): Snapshot;
 }
 

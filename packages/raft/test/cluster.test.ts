@@ -161,6 +161,29 @@ describe('snapshots', () => {
     expect(net.node(3).raft.log.committed).toBe(net.node(1).raft.log.committed);
   });
 
+  it('a temporarily unavailable snapshot is retried, not fatal', () => {
+    const net = new Network([1, 2, 3]);
+    net.elect(1);
+    net.isolate(3);
+    for (let i = 0; i < 5; i++) net.node(1).propose(enc(`v${i}`));
+    net.settle();
+    net.compact(1);
+    const s1 = net.storages.get(1) as MemoryStorage;
+    const real = s1.snapshot.bind(s1);
+    let refusals = 2;
+    s1.snapshot = () => {
+      if (refusals > 0) {
+        refusals--;
+        throw new RaftError('unavailable', 'snapshot being built');
+      }
+      return real();
+    };
+    net.heal();
+    net.tick(6);
+    expect(refusals).toBe(0);
+    expect(net.appliedData(3)).toEqual(['v0', 'v1', 'v2', 'v3', 'v4']);
+  });
+
   it('restarts from storage (hard state, snapshot, entries)', () => {
     const net = new Network([1, 2, 3]);
     net.elect(1);
