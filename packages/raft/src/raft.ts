@@ -24,7 +24,7 @@ export interface RaftConfig {
   heartbeatTick: number;
   /** Uniform random float in [0, 1) (a seeded PRNG, e.g. `Random.next` of @shoal/actors). */
   rand: () => number;
-  /** Last applied index when restarting (entries ≤ it are not handed out again). Default 0. */
+  /** Last applied index when restarting (entries ≤ it are not handed out again); at most the persisted commit index. Default 0. */
   applied?: number;
   /** Max data bytes per append message (at least one entry is always sent). Default Infinity. */
   maxSizePerMsg?: number;
