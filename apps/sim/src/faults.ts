@@ -55,8 +55,8 @@ export const DEFAULT_FAULTS: SimFaults = {
 
 /**
  * Swarm faults: each network rate, the delays, each fault kind (kept with probability 1/2) and
- * the schedule's pace drawn from `random` (the run's `swarm` stream). Read corruption stays off:
- * it is only meaningful once the system under test checksums what it reads.
+ * the schedule's pace and the disk's read corruption rate drawn from `random` (the run's `swarm`
+ * stream). Each rate is 0 with probability 0.3, so that clean runs are explored too.
  */
 export function drawSwarmFaults(random: Random): SimFaults {
   const rate = (max: number) => (chance(random, 0.3) ? 0 : uniform(random, 0, max));
@@ -69,7 +69,7 @@ export function drawSwarmFaults(random: Random): SimFaults {
       longTailRate: rate(0.05),
       longTailMs: uniform(random, 50, 2000),
     },
-    disk: { readCorruptionRate: 0 },
+    disk: { readCorruptionRate: rate(0.2) },
     schedule: {
       kinds: FAULT_KINDS.filter(() => chance(random, 0.5)),
       meanIntervalMs: uniform(random, 200, 5000),
@@ -85,6 +85,6 @@ export function describeFaults(faults: SimFaults): string {
   const n = faults.network;
   const s = faults.schedule;
   return `loss=${n.lossRate.toFixed(3)} dup=${n.duplicateRate.toFixed(3)} delay=${n.baseDelayMs.toFixed(1)}+exp(${n.meanExtraDelayMs.toFixed(1)})ms`
-    + ` tail=${n.longTailRate.toFixed(3)}@${n.longTailMs.toFixed(0)}ms kinds=${s.kinds.join(',') || 'none'}`
+    + ` tail=${n.longTailRate.toFixed(3)}@${n.longTailMs.toFixed(0)}ms corrupt=${faults.disk.readCorruptionRate.toFixed(3)} kinds=${s.kinds.join(',') || 'none'}`
     + ` every~${s.meanIntervalMs.toFixed(0)}ms for~${s.meanDurationMs.toFixed(0)}ms`;
 }

@@ -3,9 +3,18 @@
  * nodes: each record is `[u32 length][u32 CRC-32 of payload][payload]`, little-endian (CRC-32 as
  * zlib's, node:zlib `crc32`). Recovery keeps the longest prefix of valid records and truncates the
  * rest, so a torn tail (a crash during an unsynced append) is detected and dropped.
+ *
+ * A checksum cannot tell a torn tail from a bit flipped on the way from the disk, and truncating
+ * at a flipped bit would drop synced records. Read corruption in the simulator is transient (the
+ * stored bytes are intact), so recovery reads the file until two consecutive reads agree before
+ * trusting it.
  */
 import { crc32 } from 'node:zlib';
+import { DiskError } from '@shoal/actors';
 import type { AppendFile, Disk } from '@shoal/actors';
+
+/** Most reads of a log file while waiting for two consecutive reads to agree. */
+const MAX_READS = 64;
 
 /** An open record log. */
 export class RecordLog {
@@ -18,10 +27,10 @@ export class RecordLog {
   /**
    * Opens (creating if missing) the log at `path`: returns its valid records in order and the log,
    * positioned after them (an invalid tail is truncated durably).
-   * @throws DiskError from the disk.
+   * @throws DiskError from the disk; `EIO` if no two consecutive of {@link MAX_READS} reads agree.
    */
   static async open(disk: Disk, path: string): Promise<{ records: Uint8Array[]; log: RecordLog }> {
-    const data = (await disk.exists(path)) ? await disk.readFile(path) : new Uint8Array(0);
+    const data = (await disk.exists(path)) ? await stableRead(disk, path) : new Uint8Array(0);
     const { records, validBytes } = decodeRecords(data);
     const file = await disk.openAppend(path);
     if (file.size > validBytes) await file.truncate(validBytes);
@@ -37,6 +46,23 @@ export class RecordLog {
   sync(): Promise<void> {
     return this.#file.sync();
   }
+}
+
+/** The contents of `path` once two consecutive reads return the same bytes. */
+async function stableRead(disk: Disk, path: string): Promise<Uint8Array> {
+  let previous = await disk.readFile(path);
+  for (let i = 1; i < MAX_READS; i++) {
+    const data = await disk.readFile(path);
+    if (equalBytes(previous, data)) return data;
+    previous = data;
+  }
+  throw new DiskError('EIO', path, `${MAX_READS} reads returned different bytes: the disk keeps corrupting this file`);
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** One record's bytes: `[u32 length][u32 crc32][payload]`. */

@@ -61,6 +61,19 @@ describe('SimDisk crash semantics', () => {
     expect(clean.records).toHaveLength(3);
   });
 
+  it('recovers every synced record despite transient read corruption (reads until two agree), and gives up with EIO', async () => {
+    const store = new MemoryDisk();
+    await writeLog(simDisk(store), ['one', 'two', 'three'], 3);
+    const trace = new Trace({ keepAll: true });
+    const flaky = simDisk(store, { readCorruptionRate: 0.3 }, trace);
+    for (let i = 0; i < 30; i++) {
+      const { records } = await RecordLog.open(flaky, 'wal');
+      expect(records.map((r) => dec.decode(r))).toEqual(['one', 'two', 'three']);
+    }
+    expect(trace.all().some((l) => l.includes('disk-corrupt'))).toBe(true);
+    await expect(RecordLog.open(simDisk(store, { readCorruptionRate: 1 }), 'wal')).rejects.toThrow(/EIO: 64 reads returned different bytes/);
+  });
+
   it('hangs every call of a killed (crashed) process', async () => {
     const store = new MemoryDisk();
     const disk = simDisk(store);
