@@ -49,7 +49,18 @@ export const raftKv: SystemUnderTest = {
   name: 'raft-kv',
   mutations: RAFT_MUTATIONS,
   start: (ctx) => new RaftKvProcess(ctx),
+  describeMessage: (bytes) => describeRaftMessage(decode(bytes) as Message),
 };
+
+/** A Raft message in a few tokens: `app t3 i7/2 +1 c6`, `voteResp t4 reject`. */
+function describeRaftMessage(m: Message): string {
+  let s = `${m.type} t${m.term}`;
+  if (m.index !== 0 || m.logTerm !== 0) s += ` i${m.index}/${m.logTerm}`;
+  if (m.entries.length > 0) s += ` +${m.entries.length}`;
+  if (m.commit !== 0) s += ` c${m.commit}`;
+  if (m.reject) s += ' reject';
+  return s;
+}
 
 /** The hash of an entry's command in the Raft event trace: `<type>:<length>:<CRC-32 hex>`. */
 function entryHash(e: Entry): string {

@@ -76,7 +76,7 @@ export async function runSeed(opts: RunOptions): Promise<RunResult> {
   const faults = opts.swarm ? drawSwarmFaults(deriveRandom(seed, 'swarm')) : DEFAULT_FAULTS;
   const scheduler = new Scheduler();
   const trace = new Trace({ keepAll: opts.keepTrace ?? false });
-  const network = new SimNetwork(scheduler, deriveRandom(seed, 'network'), trace, faults.network);
+  const network = new SimNetwork(scheduler, deriveRandom(seed, 'network'), trace, faults.network, opts.system.describeMessage?.bind(opts.system));
   let diskFaults: DiskFaults = faults.disk;
   const raftEventLog = new RaftEventLog(scheduler, trace);
   const cluster = new SimCluster({

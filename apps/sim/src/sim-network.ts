@@ -61,10 +61,15 @@ export class SimNetwork {
   readonly #clogged = new Map<string, number>();
   readonly #endpoints = new Map<NodeId, SimEndpoint>();
   #nextMessage = 1;
+  readonly #describe: ((bytes: Uint8Array) => string) | undefined;
   readonly stats: NetworkStats = { sent: 0, delivered: 0, lost: 0, blocked: 0, duplicated: 0, undeliverable: 0 };
 
-  /** @throws RangeError on invalid faults (see {@link SimNetwork.setFaults}). */
-  constructor(scheduler: Scheduler, random: Random, trace: Trace, faults: NetworkFaults = CALM_NETWORK) {
+  /**
+   * @param describe renders a message's bytes for its `send` trace line (e.g. `app t3 i7 +2`).
+   * @throws RangeError on invalid faults (see {@link SimNetwork.setFaults}).
+   */
+  constructor(scheduler: Scheduler, random: Random, trace: Trace, faults: NetworkFaults = CALM_NETWORK, describe?: (bytes: Uint8Array) => string) {
+    this.#describe = describe;
     this.#scheduler = scheduler;
     this.#random = random;
     this.#trace = trace;
@@ -149,7 +154,7 @@ export class SimNetwork {
     const id = this.#nextMessage++;
     const now = this.#scheduler.nowMs;
     this.stats.sent++;
-    this.#trace.record(now, from, 'send', `->${to} #${id} ${bytes.byteLength}B`);
+    this.#trace.record(now, from, 'send', `->${to} #${id} ${bytes.byteLength}B${this.#describe === undefined ? '' : ` ${this.#describe(bytes)}`}`);
     if (this.isBlocked(from, to)) {
       this.stats.blocked++;
       this.#trace.record(now, from, 'drop-partition', `->${to} #${id}`);

@@ -44,6 +44,8 @@ export interface SystemUnderTest {
   readonly name: string;
   /** The names `--mutate` accepts. */
   readonly mutations: readonly string[];
+  /** Renders a node-to-node message for the trace (short: type and key fields); optional. */
+  describeMessage?(bytes: Uint8Array): string;
   /** Starts one node process (synchronously; it may continue asynchronously through its Env). */
   start(ctx: NodeContext): SimProcess;
 }
