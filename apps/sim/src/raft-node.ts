@@ -40,6 +40,8 @@ type WalRecord = { kind: 'entries'; entries: Entry[] } | { kind: 'hardState'; ha
 /** A put proposed through the log; `req` names the request so its proposer can answer it. */
 interface PutCommand {
   req: string;
+  /** The client operation's id (`ClientOp.id`). */
+  op: number;
   key: string;
   value: string;
 }
@@ -102,7 +104,7 @@ class RaftKvProcess implements SimProcess {
   }
 
   /** Handles a client request: puts on the leader through the log, gets by read-index. */
-  request(input: KvInput): Promise<KvReply> {
+  request(input: KvInput, opId: number): Promise<KvReply> {
     const node = this.#node;
     if (node === undefined) return Promise.resolve({ status: 'fail', reason: 'recovering' });
     if (input.kind !== 'put' && input.kind !== 'get') return Promise.resolve({ status: 'fail', reason: `${input.kind} is not supported yet` });
@@ -115,7 +117,7 @@ class RaftKvProcess implements SimProcess {
             resolve({ status: 'fail', reason: 'not the leader' });
             return;
           }
-          node.propose(encode({ req, key: input.key, value: input.value } satisfies PutCommand));
+          node.propose(encode({ req, op: opId, key: input.key, value: input.value } satisfies PutCommand));
         } else {
           node.readIndex(new TextEncoder().encode(req));
           this.#reads.set(req, input.key);
@@ -207,9 +209,12 @@ class RaftKvProcess implements SimProcess {
   }
 
   #apply(e: Entry): void {
-    this.#ctx.recordRaft({ type: 'applied', group: RAFT_GROUP, index: e.index, term: e.term, hash: entryHash(e) });
-    if (e.type !== 'normal' || e.data.byteLength === 0) return; // the leader's empty entry of its term
+    if (e.type !== 'normal' || e.data.byteLength === 0) {
+      this.#ctx.recordRaft({ type: 'applied', group: RAFT_GROUP, index: e.index, term: e.term, hash: entryHash(e) });
+      return; // the leader's empty entry of its term
+    }
     const cmd = decode(e.data) as PutCommand;
+    this.#ctx.recordRaft({ type: 'applied', group: RAFT_GROUP, index: e.index, term: e.term, hash: entryHash(e), opIds: [cmd.op] });
     this.#data.set(cmd.key, cmd.value);
     const resolve = this.#waiting.get(cmd.req);
     if (resolve !== undefined) {

@@ -7,9 +7,10 @@
  */
 import { checkLinearizability } from './checkers/linearizability.ts';
 import type { ClientOp } from './checkers/history.ts';
+import { checkAckedWritesApplied } from './checkers/raft-liveness.ts';
 import { checkRaftSafety } from './checkers/raft-safety.ts';
 import type { RaftEvent } from './checkers/raft-events.ts';
-import { SimCluster } from './cluster.ts';
+import { RAFT_GROUP, SimCluster } from './cluster.ts';
 import { DEFAULT_FAULTS, NO_FAULTS, drawSwarmFaults } from './faults.ts';
 import type { SimFaults } from './faults.ts';
 import { Nemesis } from './nemesis.ts';
@@ -114,7 +115,7 @@ export async function runSeed(opts: RunOptions): Promise<RunResult> {
   }
   const history = workload.history();
   const raftEvents = raftEventLog.events();
-  failure ??= checkRun(history, raftEvents, opts.durationMs, opts.healMs);
+  failure ??= checkRun(history, raftEvents, cluster.ids, opts.durationMs, opts.healMs);
   if (failure !== undefined) trace.record(scheduler.nowMs, '-', 'FAIL', failure.split('\n')[0]);
   return { seed, ok: failure === undefined, failure, traceHash: trace.digest(), trace, faults, history, raftEvents, network: { ...network.stats } };
 }
@@ -122,9 +123,11 @@ export async function runSeed(opts: RunOptions): Promise<RunResult> {
 /**
  * The checks of a finished run: Raft safety over the Raft events (election safety, log matching,
  * leader completeness, state machine safety), linearizability of the history, then progress in
- * the second half of the healing phase. Returns the first failure, or undefined.
+ * the second half of the healing phase, and, for a system that records `applied` events, that
+ * every node applied every acknowledged write by the end. Returns the first failure, or undefined.
  */
-function checkRun(history: readonly ClientOp[], raftEvents: readonly RaftEvent[], durationMs: number, healMs: number): string | undefined {
+function checkRun(history: readonly ClientOp[], raftEvents: readonly RaftEvent[], nodes: readonly string[], durationMs: number,
+  healMs: number): string | undefined {
   const raft = checkRaftSafety(raftEvents);
   if (!raft.ok) return `raft safety violated: ${raft.violation}`;
   const lin = checkLinearizability(history);
@@ -133,6 +136,10 @@ function checkRun(history: readonly ClientOp[], raftEvents: readonly RaftEvent[]
     const from = durationMs + healMs / 2;
     const progressed = history.some((op) => op.invokeAt >= from && op.outcome.status === 'ok');
     if (!progressed) return `liveness: no client operation invoked after ${from.toFixed(0)} ms (second half of the healing phase) succeeded`;
+    if (raftEvents.some((e) => e.type === 'applied')) {
+      const acked = checkAckedWritesApplied(history, raftEvents, () => ({ group: RAFT_GROUP, nodes }));
+      if (!acked.ok) return acked.violation;
+    }
   }
   return undefined;
 }

@@ -34,8 +34,11 @@ export type KvReply =
 
 /** One running node process of the system under test. */
 export interface SimProcess {
-  /** Handles one client request; may never settle (the process crashed or lost the request). */
-  request(input: KvInput): Promise<KvReply>;
+  /**
+   * Handles one client request; may never settle (the process crashed or lost the request).
+   * `opId` is the operation's `ClientOp.id`, for the `opIds` of the Raft `applied` events.
+   */
+  request(input: KvInput, opId: number): Promise<KvReply>;
 }
 
 /** The system under test. */

@@ -99,7 +99,7 @@ export class Workload {
     this.#scheduler.after(o.clientLatencyMs, () => {
       const process = this.#cluster.process(node);
       if (process === undefined) return; // the node is down: the request is lost, the client times out
-      process.request(input).then(
+      process.request(input, id).then(
         (reply) => this.#scheduler.after(o.clientLatencyMs, () => finish(toOutcome(reply, this.#scheduler.nowMs), describeReply(reply))),
         (err: unknown) => this.#scheduler.after(o.clientLatencyMs, () => finish({ status: 'unknown' }, `error ${String(err)}`)),
       );

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runSeed } from '../src/run.ts';
 import type { RunOptions } from '../src/run.ts';
 import type { SystemUnderTest } from '../src/system.ts';
+import { DEFAULT_WORKLOAD } from '../src/workload.ts';
 import { primaryKv } from './helpers/primary-kv.ts';
 
 const base: RunOptions = { seed: 1, nodes: 5, durationMs: 10_000, healMs: 4000, swarm: false, system: primaryKv };
@@ -75,6 +76,25 @@ describe('runSeed', () => {
     const r = await runSeed({ ...base, system: twoLeaders, durationMs: 100, healMs: 0 });
     expect(r.failure).toMatch(/^raft safety violated: .*term 1/);
     expect(r.raftEvents.filter((e) => e.type === 'becameLeader')).toHaveLength(5);
+  });
+
+  it('fails a Raft system that acknowledges a write some node never applies', async () => {
+    const forgetful: SystemUnderTest = {
+      name: 'forgetful', mutations: [],
+      start: (ctx) => {
+        let index = 0;
+        return {
+          request: (_input, opId) => {
+            index++;
+            // Only n1 applies (and reports) the operation; the other nodes apply an unrelated entry.
+            ctx.recordRaft({ type: 'applied', group: 'kv', index, term: 1, hash: `h${index}`, opIds: ctx.id === 'n1' ? [opId] : [] });
+            return Promise.resolve({ status: 'ok', value: null });
+          },
+        };
+      },
+    };
+    const r = await runSeed({ ...base, system: forgetful, durationMs: 500, healMs: 1000, workload: { ...DEFAULT_WORKLOAD, putRate: 1 } });
+    expect(r.failure).toMatch(/^acknowledged write lost: op #\d+ .* never applied by node n\d of group kv/);
   });
 
   it('rejects invalid options', async () => {
