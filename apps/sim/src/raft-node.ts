@@ -12,8 +12,8 @@
 import { crc32 } from 'node:zlib';
 import { decode, encode } from '@shoal/actors';
 import type { Env } from '@shoal/actors';
-import { MemoryStorage, RaftNode } from '@shoal/raft';
-import type { Entry, HardState, Message, Ready } from '@shoal/raft';
+import { MemoryStorage, RAFT_LIBRARY_MUTATIONS, RaftNode } from '@shoal/raft';
+import type { Entry, HardState, Message, RaftMutation, Ready } from '@shoal/raft';
 import type { KvInput } from './checkers/history.ts';
 import { RAFT_GROUP } from './cluster.ts';
 import { RecordLog } from './record-log.ts';
@@ -27,12 +27,21 @@ export const ELECTION_TICKS = 10;
 export const HEARTBEAT_TICKS = 1;
 
 /**
- * Deliberate bugs the checkers must catch (`--mutate`):
+ * Deliberate bugs the checkers must catch (`--mutate`). Those of the node:
  * - `no-fsync`: never fsync the write-ahead log (a crash loses acknowledged entries and votes);
  * - `stale-read`: answer gets from the local map at once, without read-index (stale on followers
- *   and deposed leaders).
+ *   and deposed leaders);
+ * - `ack-before-fsync`: send a Ready's messages (acks, votes) and apply its entries before its
+ *   entries and hard state are written and fsync'd;
+ * - `apply-uncommitted`: hand entries to the map as soon as they are appended, before they commit;
+ * - `forget-hardstate-on-restart`: a restart ignores the persisted hard state (term, vote, commit).
+ * And those of the Raft library itself, planted through `RaftConfig.mutations`
+ * (`RAFT_LIBRARY_MUTATIONS` of @shoal/raft: `commit-without-quorum`, `vote-twice-in-term`,
+ * `ignore-term-on-append`).
  */
-export const RAFT_MUTATIONS = ['no-fsync', 'stale-read'] as const;
+export const RAFT_MUTATIONS: readonly string[] = [
+  'no-fsync', 'stale-read', 'ack-before-fsync', 'apply-uncommitted', 'forget-hardstate-on-restart', ...RAFT_LIBRARY_MUTATIONS,
+];
 
 /** A write-ahead log record: entries to append (overwriting a conflicting suffix), or a hard state. */
 type WalRecord = { kind: 'entries'; entries: Entry[] } | { kind: 'hardState'; hardState: HardState };
@@ -69,6 +78,12 @@ function entryHash(e: Entry): string {
   return `${e.type}:${e.data.byteLength}:${crc32(e.data).toString(16)}`;
 }
 
+/** The planted Raft library defect named by `mutation`, as a `RaftConfig.mutations` set (empty for others). */
+function raftLibraryMutation(mutation: string | undefined): ReadonlySet<RaftMutation> {
+  const m = RAFT_LIBRARY_MUTATIONS.find((name) => name === mutation);
+  return new Set(m === undefined ? [] : [m]);
+}
+
 /** Raft ids are positions in the node list, from 1 (`n1` → 1). */
 function raftId(nodes: readonly string[], id: string): number {
   return nodes.indexOf(id) + 1;
@@ -91,6 +106,8 @@ class RaftKvProcess implements SimProcess {
   #driving = false;
   /** The term this node leads, or undefined while it does not lead (for the Raft event trace). */
   #ledTerm: number | undefined;
+  /** Index of the last entry applied to the map. */
+  #appliedIndex = 0;
 
   constructor(ctx: NodeContext) {
     this.#ctx = ctx;
@@ -138,7 +155,7 @@ class RaftKvProcess implements SimProcess {
     for (const bytes of records) {
       const rec = decode(bytes) as WalRecord;
       if (rec.kind === 'entries') storage.append(rec.entries);
-      else storage.setHardState(rec.hardState);
+      else if (this.#ctx.mutation !== 'forget-hardstate-on-restart') storage.setHardState(rec.hardState);
     }
     this.#log = log;
     this.#storage = storage;
@@ -146,7 +163,7 @@ class RaftKvProcess implements SimProcess {
     if (this.#ctx.incarnation > 0) this.#ctx.recordRaft({ type: 'restarted', group: RAFT_GROUP, appliedIndex: 0 });
     this.#node = new RaftNode({
       id: raftId(this.#ctx.nodes, this.#ctx.id), storage, electionTick: ELECTION_TICKS, heartbeatTick: HEARTBEAT_TICKS,
-      rand: () => this.#env.random.next(), checkQuorum: true, preVote: true,
+      rand: () => this.#env.random.next(), checkQuorum: true, preVote: true, mutations: raftLibraryMutation(this.#ctx.mutation),
     });
   }
 
@@ -175,17 +192,27 @@ class RaftKvProcess implements SimProcess {
     while (node.hasReady()) {
       const rd = node.ready();
       this.#recordLeadership(node);
+      const ackFirst = this.#ctx.mutation === 'ack-before-fsync';
+      if (ackFirst) this.#ackAndApply(rd, node);
       await this.#persist(log, rd);
       storage.append(rd.entries);
       if (rd.hardState !== undefined) storage.setHardState(rd.hardState);
-      for (const e of rd.committedEntries) {
-        this.#ctx.recordRaft({ type: 'committed', group: RAFT_GROUP, index: e.index, term: e.term, hash: entryHash(e), currentTerm: node.raft.term });
-      }
-      for (const m of rd.messages) this.#env.network.send(this.#ctx.nodes[m.to - 1], encode(m));
-      for (const e of rd.committedEntries) this.#apply(e);
+      if (!ackFirst) this.#ackAndApply(rd, node);
       for (const rs of rd.readStates) this.#answerRead(new TextDecoder().decode(rs.context));
       node.advance(rd);
     }
+  }
+
+  /** Sends a Ready's messages and applies its committed entries (and, mutated, its new ones). */
+  #ackAndApply(rd: Ready, node: RaftNode): void {
+    for (const e of rd.committedEntries) {
+      this.#ctx.recordRaft({ type: 'committed', group: RAFT_GROUP, index: e.index, term: e.term, hash: entryHash(e), currentTerm: node.raft.term });
+    }
+    for (const m of rd.messages) this.#env.network.send(this.#ctx.nodes[m.to - 1], encode(m));
+    if (this.#ctx.mutation === 'apply-uncommitted') {
+      for (const e of rd.entries) if (e.index > this.#appliedIndex) this.#apply(e);
+    }
+    for (const e of rd.committedEntries) if (e.index > this.#appliedIndex) this.#apply(e);
   }
 
   async #persist(log: RecordLog, rd: Ready): Promise<void> {
@@ -209,6 +236,7 @@ class RaftKvProcess implements SimProcess {
   }
 
   #apply(e: Entry): void {
+    this.#appliedIndex = e.index;
     if (e.type !== 'normal' || e.data.byteLength === 0) {
       this.#ctx.recordRaft({ type: 'applied', group: RAFT_GROUP, index: e.index, term: e.term, hash: entryHash(e) });
       return; // the leader's empty entry of its term

@@ -4,6 +4,8 @@
  */
 export { Raft } from './raft.ts';
 export type { RaftConfig } from './raft.ts';
+export { RAFT_LIBRARY_MUTATIONS } from './mutations.ts';
+export type { RaftMutation } from './mutations.ts';
 export { RaftNode } from './node.ts';
 export type { Ready, SoftState } from './node.ts';
 export { MemoryStorage } from './storage.ts';

@@ -3,6 +3,8 @@ import type { ConfChange } from './conf-change.ts';
 import { decodeConfChange } from './conf-change.ts';
 import { RaftError, invariant } from './errors.ts';
 import { RaftLog } from './log.ts';
+import { hasMutation } from './mutations.ts';
+import type { RaftMutation } from './mutations.ts';
 import { Progress, ProgressTracker } from './progress.ts';
 import { stepLeader } from './leader.ts';
 import { stepCandidate, stepFollower } from './follower.ts';
@@ -36,6 +38,8 @@ export interface RaftConfig {
   checkQuorum?: boolean;
   /** Pre-vote phase before elections (Raft thesis §9.6). Default false. */
   preVote?: boolean;
+  /** Testing hook: deliberate defects to plant (see ./mutations.ts). Default none. */
+  mutations?: ReadonlySet<RaftMutation>;
 }
 
 /** Kind of campaign: pre-vote round, real election, or election forced by a leader transfer. */
@@ -69,6 +73,8 @@ export class Raft {
   readonly heartbeatTimeout: number;
   readonly checkQuorum: boolean;
   readonly preVote: boolean;
+  /** Planted defects (testing only; see ./mutations.ts). */
+  readonly mutations: ReadonlySet<RaftMutation> | undefined;
   private readonly maxMsgSize: number;
   private readonly maxInflight: number;
   private readonly maxInflightBytes: number;
@@ -100,6 +106,7 @@ export class Raft {
     this.heartbeatTimeout = cfg.heartbeatTick;
     this.checkQuorum = cfg.checkQuorum ?? false;
     this.preVote = cfg.preVote ?? false;
+    this.mutations = cfg.mutations;
     this.maxMsgSize = cfg.maxSizePerMsg ?? Infinity;
     this.maxInflight = maxInflight;
     this.maxInflightBytes = cfg.maxInflightBytes ?? Infinity;
@@ -204,7 +211,8 @@ export class Raft {
 
   /** @internal used by leader.ts/follower.ts. */
   maybeCommit(): boolean {
-    return this.log.maybeCommit(this.tracker.committed(), this.term);
+    const quorumMatch = hasMutation(this.mutations, 'commit-without-quorum') ? this.log.lastIndex() : this.tracker.committed();
+    return this.log.maybeCommit(quorumMatch, this.term);
   }
 
   // ---- state transitions ----
@@ -365,7 +373,7 @@ export class Raft {
   step(m: Message): string | undefined {
     if (m.term === 0) {
       // local message
-    } else if (m.term > this.term) {
+    } else if (m.term > this.term || (m.type === MessageType.App && hasMutation(this.mutations, 'ignore-term-on-append'))) {
       if (m.type === MessageType.Vote || m.type === MessageType.PreVote) {
         const inLease = this.checkQuorum && this.lead !== NONE && this.electionElapsed < this.electionTimeout;
         if (!m.transfer && inLease) return undefined; // a leader is alive: ignore (thesis §4.2.3)
@@ -396,7 +404,7 @@ export class Raft {
       case MessageType.Vote:
       case MessageType.PreVote: {
         const canVote = this.vote === m.from || (this.vote === NONE && this.lead === NONE) ||
-          (m.type === MessageType.PreVote && m.term > this.term);
+          (m.type === MessageType.PreVote && m.term > this.term) || hasMutation(this.mutations, 'vote-twice-in-term');
         const respType = m.type === MessageType.Vote ? MessageType.VoteResp : MessageType.PreVoteResp;
         if (canVote && this.log.isUpToDate(m.index, m.logTerm)) {
           // Respond with the message's term: for a pre-vote it is the future term (etcd).

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { runSeed } from '../src/run.ts';
+import type { RunOptions } from '../src/run.ts';
+import { raftKv } from '../src/raft-node.ts';
+
+// Mutation testing of the simulator: each planted defect of the Raft key-value store is caught on
+// its first failing seed (found with `shoal-sim --seeds 1..500 --swarm --mutate NAME`; see
+// apps/sim/README.md), while the unmutated store passes a few dozen seeds.
+
+const base: Omit<RunOptions, 'seed'> = { nodes: 5, durationMs: 10_000, healMs: 10_000, swarm: true, system: raftKv };
+
+/** Each mutation with its first failing swarm seed and the faulty-phase length it was found with. */
+const KNOWN_FAILURES: { mutation: string; seed: number; durationMs: number; failure: RegExp }[] = [
+  { mutation: 'vote-twice-in-term', seed: 3, durationMs: 30_000, failure: /election safety violated/ },
+  { mutation: 'apply-uncommitted', seed: 2, durationMs: 10_000, failure: /state machine safety violated/ },
+  { mutation: 'forget-hardstate-on-restart', seed: 28, durationMs: 10_000, failure: /raft invariant violated/ },
+];
+
+describe('planted defects of the Raft key-value store', () => {
+  for (const k of KNOWN_FAILURES) {
+    it(`reports ${k.mutation} on seed ${k.seed}`, async () => {
+      const r = await runSeed({ ...base, seed: k.seed, durationMs: k.durationMs, mutation: k.mutation });
+      expect(r.ok).toBe(false);
+      expect(r.failure).toMatch(k.failure);
+    });
+  }
+
+  it('passes plain seeds without a mutation', async () => {
+    for (let seed = 1; seed <= 24; seed++) {
+      const r = await runSeed({ ...base, seed, durationMs: 5_000, healMs: 5_000 });
+      expect(r.failure, `seed ${seed}`).toBeUndefined();
+    }
+  }, 60_000);
+});
