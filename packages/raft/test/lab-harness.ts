@@ -41,6 +41,13 @@ export interface LabOptions {
   /** Take snapshots every SNAPSHOT_INTERVAL applied entries (config.go `snapshot` mode). */
   snapshot?: boolean;
   seed?: number;
+  /**
+   * Raft thesis §9.6 pre-vote and §6.2 check-quorum, as the deployed node runs them (apps/sim
+   * raft-node.ts). Default true. Without pre-vote, etcd-style raft resets a follower's election
+   * timer on every higher-term vote request, so stale candidates can starve the one up-to-date
+   * server for many rounds (lab.test.ts, "plain Raft (no pre-vote)").
+   */
+  preVote?: boolean;
 }
 
 /** Result of {@link LabCluster.start}, like Raft.Start() in 6.824: (index, term, isLeader). */
@@ -63,6 +70,7 @@ export class LabCluster {
   unreliable: boolean;
   longReordering = false;
   readonly snapshotMode: boolean;
+  private readonly preVote: boolean;
   /** Errors found by the appliers (config.go `applyErr`); a test fails if any is set. */
   readonly errors: string[] = [];
   private rpcs = 0;
@@ -77,6 +85,7 @@ export class LabCluster {
     this.rng = new SeededRandom(opts.seed ?? 1);
     this.unreliable = opts.unreliable ?? false;
     this.snapshotMode = opts.snapshot ?? false;
+    this.preVote = opts.preVote ?? true;
     const voters = Array.from({ length: n }, (_, i) => i + 1);
     for (let i = 0; i < n; i++) {
       this.servers.push({ node: undefined, storage: new MemoryStorage({ voters, learners: [] }), connected: false, log: new Map(), lastApplied: 0 });
@@ -134,6 +143,7 @@ export class LabCluster {
     const rng = new SeededRandom(this.rng.nextU32());
     s.node = new RaftNode({
       id: i + 1, storage: s.storage, electionTick: ELECTION_TIMEOUT, heartbeatTick: 1, rand: () => rng.next(), applied: s.lastApplied,
+      preVote: this.preVote, checkQuorum: this.preVote,
     });
   }
 
@@ -216,6 +226,19 @@ export class LabCluster {
     this.servers[m.from - 1].node?.reportSnapshot(m.to, false);
   }
 
+  /**
+   * A fraction of a tick: every server handles one Ready (persisting and sending), then each due
+   * message is delivered with probability 1/2 and the rest stay in flight. Models a crash a few
+   * milliseconds after Start(), when only some AppendEntries have arrived (Figure 8).
+   */
+  partialPump(): void {
+    for (let i = 0; i < this.n; i++) this.handleReady(i);
+    const due = this.inflight.filter((f) => f.at <= this.now);
+    const deliver = due.filter(() => this.int(2) === 0);
+    this.inflight = this.inflight.filter((f) => !deliver.includes(f));
+    for (const { m } of deliver) this.deliver(m);
+  }
+
   /** Runs ready loops and delivers due messages until nothing is left to do this tick. */
   private pump(): void {
     for (let round = 0; round < 10_000; round++) {
@@ -246,6 +269,19 @@ export class LabCluster {
       this.now++;
       for (const s of this.servers) s.node?.tick();
       this.pump();
+      this.checkElectionSafety();
+    }
+  }
+
+  /** Raft's Election Safety (paper Figure 3), checked after every tick: at most one leader per term, connected or not. */
+  private checkElectionSafety(): void {
+    const leaderOf = new Map<number, number>();
+    for (let i = 0; i < this.n; i++) {
+      const nd = this.servers[i].node;
+      if (!nd || nd.raft.state !== 'leader') continue;
+      const other = leaderOf.get(nd.raft.term);
+      if (other !== undefined) this.errors.push(`servers ${other} and ${i} are both leaders of term ${nd.raft.term}`);
+      leaderOf.set(nd.raft.term, i);
     }
   }
 
