@@ -10,19 +10,20 @@ import { raftKv } from '../src/raft-node.ts';
 const base: Omit<RunOptions, 'seed'> = { nodes: 5, durationMs: 10_000, healMs: 10_000, swarm: true, system: raftKv };
 
 /** Each mutation with its first failing swarm seed and the faulty-phase length it was found with. */
-const KNOWN_FAILURES: { mutation: string; seed: number; durationMs: number; failure: RegExp }[] = [
-  { mutation: 'vote-twice-in-term', seed: 3, durationMs: 30_000, failure: /election safety violated/ },
-  { mutation: 'apply-uncommitted', seed: 2, durationMs: 10_000, failure: /state machine safety violated/ },
-  { mutation: 'forget-hardstate-on-restart', seed: 28, durationMs: 10_000, failure: /raft invariant violated/ },
+const KNOWN_FAILURES: { mutation: string; seed: number; durationMs: number; healMs: number; failure: RegExp }[] = [
+  { mutation: 'vote-twice-in-term', seed: 3, durationMs: 30_000, healMs: 10_000, failure: /election safety violated/ },
+  { mutation: 'apply-uncommitted', seed: 2, durationMs: 10_000, healMs: 10_000, failure: /state machine safety violated/ },
+  { mutation: 'forget-hardstate-on-restart', seed: 28, durationMs: 10_000, healMs: 10_000, failure: /raft invariant violated/ },
+  { mutation: 'ack-before-fsync', seed: 82, durationMs: 10_000, healMs: 10_000, failure: /raft invariant violated: commit 11 is beyond last index 10/ },
 ];
 
 describe('planted defects of the Raft key-value store', () => {
   for (const k of KNOWN_FAILURES) {
     it(`reports ${k.mutation} on seed ${k.seed}`, async () => {
-      const r = await runSeed({ ...base, seed: k.seed, durationMs: k.durationMs, mutation: k.mutation });
+      const r = await runSeed({ ...base, seed: k.seed, durationMs: k.durationMs, healMs: k.healMs, mutation: k.mutation });
       expect(r.ok).toBe(false);
       expect(r.failure).toMatch(k.failure);
-    });
+    }, 30_000);
   }
 
   it('passes plain seeds without a mutation', async () => {

@@ -4,8 +4,8 @@
  * nothing). They are OFF by default: a node has a mutation only when its `RaftConfig.mutations`
  * names it, and each use site in the library is a single `hasMutation(...)` check.
  *
- * - `commit-without-quorum`: the leader commits up to its own last index without waiting for a
- *   quorum's match (breaks Raft paper §5.3/§5.4.2);
+ * - `commit-without-quorum`: the leader commits an index matched by one voter fewer than a
+ *   quorum (an off-by-one in the commit rule; breaks Raft paper §5.3/§5.4.2);
  * - `vote-twice-in-term`: a node grants its vote even if it already voted for another
  *   candidate in this term (breaks election safety, §5.2);
  * - `ignore-term-on-append`: a node accepts an append from a leader of an older term as current
@@ -17,6 +17,15 @@ export const RAFT_LIBRARY_MUTATIONS = ['commit-without-quorum', 'vote-twice-in-t
 
 /** One of {@link RAFT_LIBRARY_MUTATIONS}. */
 export type RaftMutation = (typeof RAFT_LIBRARY_MUTATIONS)[number];
+
+/**
+ * The commit index of the `commit-without-quorum` defect: the highest index matched by
+ * `quorum - 1` voters (at least one) instead of `quorum`. `matches` are the voters' match indexes.
+ */
+export function commitIndexOneShortOfQuorum(matches: readonly number[], quorum: number): number {
+  const sorted = [...matches].sort((a, b) => b - a);
+  return sorted[Math.max(0, quorum - 2)] ?? 0;
+}
 
 /** Whether `mutations` (a node's `RaftConfig.mutations`, possibly absent) enables `name`. */
 export function hasMutation(mutations: ReadonlySet<RaftMutation> | undefined, name: RaftMutation): boolean {

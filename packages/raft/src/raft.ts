@@ -3,7 +3,7 @@ import type { ConfChange } from './conf-change.ts';
 import { decodeConfChange } from './conf-change.ts';
 import { RaftError, invariant } from './errors.ts';
 import { RaftLog } from './log.ts';
-import { hasMutation } from './mutations.ts';
+import { commitIndexOneShortOfQuorum, hasMutation } from './mutations.ts';
 import type { RaftMutation } from './mutations.ts';
 import { Progress, ProgressTracker } from './progress.ts';
 import { stepLeader } from './leader.ts';
@@ -211,7 +211,9 @@ export class Raft {
 
   /** @internal used by leader.ts/follower.ts. */
   maybeCommit(): boolean {
-    const quorumMatch = hasMutation(this.mutations, 'commit-without-quorum') ? this.log.lastIndex() : this.tracker.committed();
+    const quorumMatch = hasMutation(this.mutations, 'commit-without-quorum')
+      ? commitIndexOneShortOfQuorum([...this.tracker.voters].map((id) => this.tracker.progress.get(id)?.match ?? 0), this.tracker.quorum())
+      : this.tracker.committed();
     return this.log.maybeCommit(quorumMatch, this.term);
   }
 
