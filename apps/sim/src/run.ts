@@ -25,6 +25,12 @@ import { Trace } from './trace.ts';
 import { DEFAULT_WORKLOAD, Workload } from './workload.ts';
 import type { WorkloadOptions } from './workload.ts';
 
+/**
+ * Most scheduler events per virtual second of a run before it is failed as an event storm
+ * (a healthy 5-node run has about 2,000–3,000).
+ */
+export const MAX_EVENTS_PER_SECOND = 20_000;
+
 /** Options of {@link runSeed}; times in virtual ms. */
 export interface RunOptions {
   /** The run seed (a safe integer). */
@@ -100,14 +106,16 @@ export async function runSeed(opts: RunOptions): Promise<RunResult> {
     cluster.startAll();
     nemesis.start();
     workload.start();
-    await scheduler.runUntil(opts.durationMs);
+    const budget = (endMs: number): number => Math.max(1000, Math.ceil(((endMs - scheduler.nowMs) / 1000) * MAX_EVENTS_PER_SECOND));
+    const runUntil = (endMs: number): Promise<number> => scheduler.runUntil(endMs, budget(endMs));
+    await runUntil(opts.durationMs);
     trace.record(scheduler.nowMs, '-', 'heal', 'faults off, every machine up');
     nemesis.stopAndHeal();
     network.setFaults(NO_FAULTS.network);
     diskFaults = NO_FAULTS.disk;
-    await scheduler.runUntil(opts.durationMs + opts.healMs);
+    await runUntil(opts.durationMs + opts.healMs);
     workload.stop();
-    await scheduler.runUntil(opts.durationMs + opts.healMs + workloadOptions.timeoutMs + 2 * workloadOptions.clientLatencyMs);
+    await runUntil(opts.durationMs + opts.healMs + workloadOptions.timeoutMs + 2 * workloadOptions.clientLatencyMs);
   } catch (err) {
     failure ??= `exception at ${scheduler.nowMs.toFixed(3)} ms: ${describeError(err)}`;
   } finally {

@@ -72,16 +72,20 @@ export class Scheduler {
    * Runs every event due at or before `endMs` in (time, sequence) order, draining microtasks after
    * each, then advances the clock to `endMs`. Events scheduled while running are run too if due.
    * An exception thrown by an event propagates (the run stops there; the clock stays at its time).
+   * `maxEvents` bounds the events this call may run: a system stuck in a message storm or a
+   * busy loop (virtual time crawling) is reported instead of running for hours.
    * @returns the number of events run.
-   * @throws RangeError if `endMs` is before the current time.
+   * @throws RangeError if `endMs` is before the current time; Error `event storm` once more than
+   *   `maxEvents` events ran.
    */
-  async runUntil(endMs: number): Promise<number> {
+  async runUntil(endMs: number, maxEvents = Infinity): Promise<number> {
     if (!(endMs >= this.#now)) throw new RangeError(`Scheduler.runUntil: end ${endMs} ms is before now (${this.#now} ms)`);
     let ran = 0;
     await drainMicrotasks();
     for (;;) {
       const top = this.#heap[0];
       if (top === undefined || top.timeMs > endMs) break;
+      if (ran >= maxEvents) throw new Error(`event storm: more than ${maxEvents} events before ${endMs} ms (livelock or message storm)`);
       this.#pop();
       if (top.cancelled) continue;
       this.#live.delete(top.seq);

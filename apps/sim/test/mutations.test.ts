@@ -14,6 +14,7 @@ const KNOWN_FAILURES: { mutation: string; seed: number; durationMs: number; heal
   { mutation: 'vote-twice-in-term', seed: 3, durationMs: 30_000, healMs: 10_000, failure: /election safety violated/ },
   { mutation: 'apply-uncommitted', seed: 2, durationMs: 10_000, healMs: 10_000, failure: /state machine safety violated/ },
   { mutation: 'forget-hardstate-on-restart', seed: 28, durationMs: 10_000, healMs: 10_000, failure: /raft invariant violated/ },
+  { mutation: 'commit-without-quorum', seed: 33, durationMs: 5_000, healMs: 5_000, failure: /event storm/ },
   { mutation: 'ack-before-fsync', seed: 82, durationMs: 10_000, healMs: 10_000, failure: /raft invariant violated: commit 11 is beyond last index 10/ },
 ];
 
