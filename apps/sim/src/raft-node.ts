@@ -24,7 +24,7 @@ export const TICK_MS = 10;
 /** Election timeout in ticks (randomized in [T, 2T) by Raft). */
 export const ELECTION_TICKS = 10;
 /** Heartbeat interval in ticks. */
-export const HEARTBEAT_TICKS = 1;
+export const HEARTBEAT_TICKS = 2;
 
 /**
  * Deliberate bugs the checkers must catch (`--mutate`). Those of the node:
