@@ -60,8 +60,11 @@ export const raftKv: SystemUnderTest = {
   name: 'raft-kv',
   mutations: RAFT_MUTATIONS,
   start: (ctx) => new RaftKvProcess(ctx),
-  describeMessage: (bytes) => describeRaftMessage(decode(bytes) as Message),
+  describeMessage: (bytes) => SENT_DESCRIPTIONS.get(bytes) ?? describeRaftMessage(decode(bytes) as Message),
 };
+
+/** The description of each message this module encoded, so that the trace need not decode it again. */
+const SENT_DESCRIPTIONS = new WeakMap<Uint8Array, string>();
 
 /** A Raft message in a few tokens: `app t3 i7/2 +1 c6`, `voteResp t4 reject`. */
 function describeRaftMessage(m: Message): string {
@@ -212,7 +215,11 @@ class RaftKvProcess implements SimProcess {
     for (const e of rd.committedEntries) {
       this.#ctx.recordRaft({ type: 'committed', group: RAFT_GROUP, index: e.index, term: e.term, hash: entryHash(e), currentTerm: node.raft.term });
     }
-    for (const m of rd.messages) this.#env.network.send(this.#ctx.nodes[m.to - 1], encode(m));
+    for (const m of rd.messages) {
+      const bytes = encode(m);
+      SENT_DESCRIPTIONS.set(bytes, describeRaftMessage(m));
+      this.#env.network.send(this.#ctx.nodes[m.to - 1], bytes);
+    }
     if (this.#ctx.mutation === 'apply-uncommitted') {
       for (const e of rd.entries) if (e.index > this.#appliedIndex) this.#apply(e);
     }
