@@ -2,6 +2,7 @@ import { invalidParameter } from '@shoal/actors';
 import type { ConfChange } from './conf-change.ts';
 import { encodeConfChange } from './conf-change.ts';
 import { RaftError } from './errors.ts';
+import { applyConfChange } from './membership.ts';
 import type { RaftConfig } from './raft.ts';
 import { Raft } from './raft.ts';
 import type { ConfState, Entry, HardState, Message, NodeId, ReadState, Snapshot, StateRole } from './types.ts';
@@ -99,7 +100,7 @@ export class RaftNode {
 
   /** Applies a committed configuration change entry's change; returns the new configuration. */
   applyConfChange(cc: ConfChange): ConfState {
-    return this.raft.applyConfChange(cc);
+    return applyConfChange(this.raft, cc);
   }
 
   /**

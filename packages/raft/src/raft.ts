@@ -1,16 +1,15 @@
 import { invalidParameter } from '@shoal/actors';
-import type { ConfChange } from './conf-change.ts';
-import { decodeConfChange } from './conf-change.ts';
 import { RaftError, invariant } from './errors.ts';
 import { RaftLog } from './log.ts';
 import { commitIndexOneShortOfQuorum, hasMutation } from './mutations.ts';
 import type { RaftMutation } from './mutations.ts';
+import { applyConfState } from './membership.ts';
 import { Progress, ProgressTracker } from './progress.ts';
 import { stepLeader } from './leader.ts';
 import { stepCandidate, stepFollower } from './follower.ts';
 import { ReadOnly } from './read-only.ts';
 import type { Storage } from './storage.ts';
-import type { ConfState, Entry, HardState, Message, MessageTypeValue, NodeId, ReadState, Snapshot, StateRole } from './types.ts';
+import type { Entry, HardState, Message, MessageTypeValue, NodeId, ReadState, Snapshot, StateRole } from './types.ts';
 import { MessageType, NONE, message } from './types.ts';
 import { payloadSize } from './util.ts';
 
@@ -76,8 +75,9 @@ export class Raft {
   /** Planted defects (testing only; see ./mutations.ts). */
   readonly mutations: ReadonlySet<RaftMutation> | undefined;
   private readonly maxMsgSize: number;
-  private readonly maxInflight: number;
-  private readonly maxInflightBytes: number;
+  /** Flow control per follower: most messages / bytes in flight. */
+  readonly maxInflight: number;
+  readonly maxInflightBytes: number;
   private readonly rand: () => number;
   /** Pending read-index requests (leader only). */
   readOnly = new ReadOnly();
@@ -113,7 +113,7 @@ export class Raft {
     this.rand = cfg.rand;
     this.log = new RaftLog(cfg.storage);
     const { hardState, confState } = cfg.storage.initialState();
-    this.applyConfState(confState);
+    applyConfState(this, confState);
     if (hardState.commit < this.log.committed || hardState.commit > this.log.lastIndex()) {
       if (!(hardState.term === 0 && hardState.commit === 0)) {
         invariant(`persisted commit ${hardState.commit} outside [${this.log.committed}, ${this.log.lastIndex()}]`);
@@ -438,67 +438,7 @@ export class Raft {
     }
     this.log.restore(s);
     this.tracker.progress.clear();
-    this.applyConfState(s.metadata.confState);
+    applyConfState(this, s.metadata.confState);
     return true;
-  }
-
-  // ---- membership ----
-
-  /** @internal used by leader.ts/follower.ts. */
-  applyConfState(cs: ConfState): void {
-    this.tracker.voters = new Set(cs.voters);
-    this.tracker.learners = new Set(cs.learners);
-    const next = this.log.lastIndex() + 1;
-    for (const id of [...cs.voters, ...cs.learners]) {
-      const learner = this.tracker.learners.has(id);
-      const pr = this.tracker.progress.get(id);
-      if (pr) pr.isLearner = learner;
-      else {
-        const fresh = new Progress(next, learner, this.maxInflight, this.maxInflightBytes);
-        if (id === this.id) fresh.match = next - 1;
-        fresh.recentActive = true; // a new member counts as active until the next check-quorum round
-        this.tracker.progress.set(id, fresh);
-      }
-    }
-    for (const id of [...this.tracker.progress.keys()]) {
-      if (!this.tracker.voters.has(id) && !this.tracker.learners.has(id)) this.tracker.progress.delete(id);
-    }
-  }
-
-  /**
-   * Applies a committed single-server configuration change (Raft thesis §4.1) and returns the
-   * new configuration. A leader that is no longer a voter steps down.
-   */
-  applyConfChange(cc: ConfChange): ConfState {
-    const cs = this.tracker.confState();
-    const voters = new Set(cs.voters);
-    const learners = new Set(cs.learners);
-    if (cc.type === 'addNode') {
-      learners.delete(cc.nodeId);
-      voters.add(cc.nodeId);
-    } else if (cc.type === 'addLearner') {
-      voters.delete(cc.nodeId);
-      learners.add(cc.nodeId);
-    } else {
-      voters.delete(cc.nodeId);
-      learners.delete(cc.nodeId);
-    }
-    this.applyConfState({ voters: [...voters], learners: [...learners] });
-    if (this.state === 'leader') {
-      if (!voters.has(this.id)) {
-        this.becomeFollower(this.term, NONE);
-      } else {
-        if (this.leadTransferee !== NONE && !voters.has(this.leadTransferee)) this.leadTransferee = NONE;
-        if (this.maybeCommit()) this.bcastAppend();
-        else for (const id of this.tracker.progress.keys()) if (id !== this.id) this.maybeSendAppend(id, false);
-      }
-    }
-    return this.tracker.confState();
-  }
-
-  /** Decodes and applies a committed `confChange` entry (see {@link applyConfChange}). */
-  applyConfChangeEntry(e: Entry): ConfState {
-    if (e.type !== 'confChange') throw invalidParameter(`applyConfChangeEntry: entry ${e.index} is not a confChange entry`);
-    return this.applyConfChange(decodeConfChange(e.data));
   }
 }

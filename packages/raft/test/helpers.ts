@@ -1,6 +1,7 @@
 import { SeededRandom } from '@shoal/actors';
 import { MemoryStorage, Raft, RaftNode, message, MessageType } from '../src/index.ts';
 import type { Entry, Message, NodeId, RaftConfig } from '../src/index.ts';
+import { applyConfChangeEntry } from '../src/membership.ts';
 
 /** A Raft over a MemoryStorage with voters `peers` (etcd's newTestRaft). */
 export function newTestRaft(id: NodeId, peers: NodeId[], election = 10, heartbeat = 1, storage?: MemoryStorage, extra: Partial<RaftConfig> = {}): Raft {
@@ -116,7 +117,7 @@ export class Network {
       if (rd.hardState) st.setHardState(rd.hardState);
       for (const m of rd.messages) if (!this.cut.has(`${m.from}-${m.to}`)) this.queue.push(m);
       for (const e of rd.committedEntries) {
-        if (e.type === 'confChange') n.raft.applyConfChangeEntry(e);
+        if (e.type === 'confChange') applyConfChangeEntry(n.raft, e);
         if (e.data.byteLength > 0 && e.type === 'normal') (this.applied.get(id) as string[]).push(new TextDecoder().decode(e.data));
       }
       if (rd.committedEntries.length > 0) this.appliedIndex.set(id, rd.committedEntries[rd.committedEntries.length - 1].index);
