@@ -45,7 +45,7 @@ export interface LabOptions {
    * Raft thesis §9.6 pre-vote and §6.2 check-quorum, as the deployed node runs them (apps/sim
    * raft-node.ts). Default true. Without pre-vote, etcd-style raft resets a follower's election
    * timer on every higher-term vote request, so stale candidates can starve the one up-to-date
-   * server for many rounds (lab.test.ts, "plain Raft (no pre-vote)").
+   * server for many rounds (lab-2cd.test.ts, "plain Raft (no pre-vote)").
    */
   preVote?: boolean;
 }
