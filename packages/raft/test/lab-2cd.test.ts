@@ -3,7 +3,7 @@
 // RaftElectionTimeout = 10 ticks). etcd raft appends an empty entry when a leader takes office, so
 // the first command lands at index 2, not 1: index checks are shifted by that entry. Servers run
 // with pre-vote and check-quorum (the deployed configuration); see the note at the end of the
-// this file for why plain Raft is not used. Every test uses fixed seeds and is deterministic.
+// file for why plain Raft is not used. Every test uses fixed seeds and is deterministic.
 import { describe, expect, it } from 'vitest';
 import { ELECTION_TIMEOUT as ET, LabCluster, MAX_LOG_SIZE, SNAPSHOT_INTERVAL } from './lab-harness.ts';
 import { finish, labRandom } from './lab-util.ts';
