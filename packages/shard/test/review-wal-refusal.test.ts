@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, MemoryDisk, ShoalError } from '@shoal/actors';
+import type { WriteAheadLog } from '@shoal/actors';
 import { createTestEnv } from '@shoal/actors/node';
 import { InlineIndexBuilder } from '@shoal/ann';
 import { buildSchema, LocalObjectStore, Shard } from '../src/index.ts';
 import type { ColumnBatch } from '../src/index.ts';
-import type { WriteAheadLog } from '../src/storage/wal.ts';
 
 const schema = buildSchema('refusal', '', [
   { name: 'id', dataType: 'Int64', isPrimaryKey: true },

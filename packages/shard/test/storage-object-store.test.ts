@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ErrorCode, MemoryDisk, ShoalError } from '@shoal/actors';
+import { crc32, ErrorCode, MemoryDisk, ShoalError } from '@shoal/actors';
 import type { Disk } from '@shoal/actors';
 import { NodeDisk } from '@shoal/actors/node';
-import { crc32 } from '../src/storage/checksum.ts';
 import { LocalObjectStore } from '../src/storage/local-object-store.ts';
 import { decodeObjectFrame, encodeObjectFrame, OBJECT_TRAILER_BYTES } from '../src/storage/object-frame.ts';
 

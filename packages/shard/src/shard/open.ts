@@ -1,4 +1,4 @@
-import { openWal } from '../storage/wal.ts';
+import { openWal } from '@shoal/actors';
 import { readSegment } from '../segment/segment-io.ts';
 import { readCheckpoint } from './checkpoint.ts';
 import { Shard } from './shard.ts';

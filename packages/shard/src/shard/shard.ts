@@ -1,5 +1,5 @@
 import { ErrorCode, ShoalError, invalidParameter } from '@shoal/actors';
-import type { Env } from '@shoal/actors';
+import type { Env, WriteAheadLog } from '@shoal/actors';
 import type { IndexBuilder, IndexSpec } from '@shoal/ann';
 import { primaryField, vectorField } from '../schema/build.ts';
 import type { CollectionSchema, ColumnBatch, PrimaryKey } from '../schema/types.ts';
@@ -7,7 +7,6 @@ import { GrowingSegment } from '../segment/growing.ts';
 import { SealedSegment } from '../segment/sealed.ts';
 import type { Segment } from '../segment/segment.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
-import type { WriteAheadLog } from '../storage/wal.ts';
 import { queryRows, queryRowsAfter, countRows } from '../read/query.ts';
 import type { RowRef } from '../read/query.ts';
 import { searchSegments } from '../read/search.ts';

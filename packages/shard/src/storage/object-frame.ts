@@ -8,8 +8,7 @@
  * A trailer rather than a header lets a writer stream the payload and append the checksum at
  * the end, and lets a reader verify and return the payload as a view without moving it.
  */
-import { ShoalError, ErrorCode } from '@shoal/actors';
-import { crc32 } from './checksum.ts';
+import { crc32, ShoalError, ErrorCode } from '@shoal/actors';
 
 /** Bytes of the trailer appended to every object. */
 export const OBJECT_TRAILER_BYTES = 16;

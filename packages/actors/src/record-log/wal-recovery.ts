@@ -7,8 +7,8 @@
  * (a bad record followed by a valid one, a bad record in an earlier file, a gap between files)
  * is corruption of data that was acknowledged, and recovery fails instead of dropping it.
  */
-import { ShoalError, ErrorCode } from '@shoal/actors';
-import type { Disk } from '@shoal/actors';
+import { ShoalError, ErrorCode } from '../errors.ts';
+import type { Disk } from '../env.ts';
 import { findRecordAfter, readRecord, RECORD_HEADER_BYTES } from './wal-record.ts';
 import type { WalRecord } from './wal-record.ts';
 

@@ -1,13 +1,13 @@
 /**
- * The write-ahead log of a shard: numbered records appended durably with group commit, in files
- * that roll over at a size limit and are deleted by checkpointing (DESIGN.md, "Raft": the log of
+ * A durable record log (the write-ahead log of a shard or a Raft group): numbered records
+ * appended durably with group commit, in files that roll over at a size limit and are deleted by checkpointing (DESIGN.md, "Raft": the log of
  * a shard's Raft group is its WAL; {@link WriteAheadLog} is the contract that log implements).
  *
  * On disk: a directory of files named by the LSN of their first record (`00000000000000000001.wal`),
  * each a sequence of records (`wal-record.ts`). Recovery rules: `wal-recovery.ts`.
  */
-import { ShoalError, ErrorCode, invalidParameter } from '@shoal/actors';
-import type { AppendFile, Disk } from '@shoal/actors';
+import { ShoalError, ErrorCode, invalidParameter } from '../errors.ts';
+import type { AppendFile, Disk } from '../env.ts';
 import { encodeRecords, MAX_RECORD_PAYLOAD_BYTES, RECORD_HEADER_BYTES } from './wal-record.ts';
 import type { WalRecord } from './wal-record.ts';
 import { diskCall, recoverWal, replayWal, walFileName, walPath } from './wal-recovery.ts';

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DiskError, ErrorCode, MemoryDisk, SeededRandom, ShoalError } from '@shoal/actors';
-import type { AppendFile, Disk } from '@shoal/actors';
-import { NodeDisk } from '@shoal/actors/node';
-import { openWal } from '../src/storage/wal.ts';
-import type { WalRecord } from '../src/storage/wal.ts';
+import { DiskError, ErrorCode, MemoryDisk, SeededRandom, ShoalError } from '../src/index.ts';
+import type { AppendFile, Disk } from '../src/index.ts';
+import { NodeDisk } from '../src/node/index.ts';
+import { openWal } from '../src/index.ts';
+import type { WalRecord } from '../src/index.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
