@@ -132,11 +132,14 @@ function handleAppResp(r: Raft, m: Message, pr: Progress): void {
     } else if (pr.state === 'replicate') pr.inflights.freeLE(m.index);
     if (r.maybeCommit()) {
       releasePendingReadIndexMessages(r);
-      r.bcastAppend();
+      r.bcastCommit();
     } else if (oldPaused) {
       r.maybeSendAppend(m.from, true);
     }
     while (r.maybeSendAppend(m.from, false)) { /* keep the pipeline full */ }
+    if (pr.state === 'replicate' && pr.inflights.count() === 0 && pr.sentCommit < r.log.committed) {
+      r.maybeSendAppend(m.from, true); // its pipeline drained: now tell it the commit index (see bcastCommit)
+    }
     if (m.from === r.leadTransferee && pr.match === r.log.lastIndex()) {
       r.send(message({ type: MessageType.TimeoutNow, to: m.from }));
     }

@@ -71,6 +71,11 @@ export class Progress {
   recentActive = false;
   /** In probe state: an append was sent and not answered yet. */
   probeSent = false;
+  /**
+   * The highest commit index sent to this follower in an append or heartbeat (etcd raft v3.6
+   * `Progress.sentCommit`); lets the leader skip commit-only appends the follower already has.
+   */
+  sentCommit = 0;
   isLearner: boolean;
   readonly inflights: Inflights;
 

@@ -2,9 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { ShoalError } from '@shoal/actors';
 import { MemoryStorage, MessageType, RaftError, RaftNode, decodeConfChange, encodeConfChange, message } from '../src/index.ts';
+import type { Message } from '../src/index.ts';
 import { RaftLog } from '../src/log.ts';
 import { Inflights, Progress } from '../src/progress.ts';
-import { ent, newTestRaft, readMessages, storageWith } from './helpers.ts';
+import { ent, newTestRaft, propose, readMessages, storageWith } from './helpers.ts';
 import { Network } from './helpers.ts';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -147,5 +148,52 @@ describe('configuration and API validation', () => {
     expect(rd.messages.map((m) => m.type)).toEqual(['vote']);
     n.advance(rd);
     expect(n.hasReady()).toBe(false);
+  });
+});
+
+describe('commit-only appends', () => {
+  /** A leader of {1,2,3} at term 1 whose followers both matched its empty entry (replicate state). */
+  function replicatingLeader() {
+    const r = newTestRaft(1, [1, 2, 3]);
+    r.becomeCandidate();
+    r.becomeLeader();
+    readMessages(r);
+    for (const from of [2, 3]) r.step(message({ type: MessageType.AppResp, from, to: 1, term: 1, index: 1 }));
+    readMessages(r);
+    return r;
+  }
+  const commitOnly = (ms: readonly { type: string; entries: readonly unknown[] }[]) =>
+    ms.filter((m) => m.type === MessageType.App && m.entries.length === 0).length;
+
+  it('a pipelined burst costs one commit-only append per follower, sent when its pipeline drains', () => {
+    const r = replicatingLeader();
+    for (let i = 0; i < 5; i++) propose(r, `v${i}`);
+    expect(readMessages(r).filter((m) => m.type === MessageType.App && m.entries.length === 1)).toHaveLength(10);
+    const sent: Message[] = [];
+    for (let index = 2; index <= 6; index++) {
+      for (const from of [2, 3]) {
+        r.step(message({ type: MessageType.AppResp, from, to: 1, term: 1, index }));
+        sent.push(...readMessages(r));
+      }
+    }
+    expect(r.log.committed).toBe(6);
+    expect(commitOnly(sent)).toBe(2); // etcd's bcastAppend per commit advance sends 10
+    for (const to of [2, 3]) {
+      const last = sent.filter((m) => m.to === to).at(-1)!;
+      expect(last.commit).toBe(6);
+    }
+  });
+
+  it('a follower with nothing in flight hears of a new commit at once', () => {
+    const r = replicatingLeader();
+    propose(r, 'x');
+    readMessages(r);
+    r.step(message({ type: MessageType.AppResp, from: 2, to: 1, term: 1, index: 2 }));
+    const sent = readMessages(r);
+    expect(r.log.committed).toBe(2);
+    expect(sent.map((m) => [m.to, m.commit, m.entries.length])).toEqual([[2, 2, 0]]);
+    // Follower 3 still has index 2 in flight: it learns the commit when it answers.
+    r.step(message({ type: MessageType.AppResp, from: 3, to: 1, term: 1, index: 2 }));
+    expect(readMessages(r).map((m) => [m.to, m.commit, m.entries.length])).toEqual([[3, 2, 0]]);
   });
 });
