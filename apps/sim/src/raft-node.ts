@@ -111,6 +111,8 @@ class RaftKvProcess implements SimProcess {
   #ledTerm: number | undefined;
   /** Index of the last entry applied to the map. */
   #appliedIndex = 0;
+  /** The term and vote last recorded as a `hardState` event (for the term checker). */
+  #recordedHardState: { term: number; vote: number } | undefined;
 
   constructor(ctx: NodeContext) {
     this.#ctx = ctx;
@@ -134,7 +136,10 @@ class RaftKvProcess implements SimProcess {
       try {
         if (input.kind === 'put') {
           if (node.raft.state !== 'leader') {
-            resolve({ status: 'fail', reason: 'not the leader' });
+            const lead = node.raft.lead;
+            resolve(lead > 0 && lead <= this.#ctx.nodes.length
+              ? { status: 'fail', reason: 'not the leader', leader: this.#ctx.nodes[lead - 1] }
+              : { status: 'fail', reason: 'not the leader' });
             return;
           }
           node.propose(encode({ req, op: opId, key: input.key, value: input.value } satisfies PutCommand));
@@ -162,6 +167,7 @@ class RaftKvProcess implements SimProcess {
     }
     this.#log = log;
     this.#storage = storage;
+    this.#recordHardState(storage.initialState().hardState);
     // The map is rebuilt by re-applying the committed entries from index 1.
     if (this.#ctx.incarnation > 0) this.#ctx.recordRaft({ type: 'restarted', group: RAFT_GROUP, appliedIndex: 0 });
     this.#node = new RaftNode({
@@ -203,7 +209,10 @@ class RaftKvProcess implements SimProcess {
       }
       await this.#persist(log, rd);
       storage.append(rd.entries);
-      if (rd.hardState !== undefined) storage.setHardState(rd.hardState);
+      if (rd.hardState !== undefined) {
+        storage.setHardState(rd.hardState);
+        this.#recordHardState(rd.hardState);
+      }
       if (!ackFirst) this.#ackAndApply(rd, node);
       for (const rs of rd.readStates) this.#answerRead(new TextDecoder().decode(rs.context));
       node.advance(rd);
@@ -231,6 +240,15 @@ class RaftKvProcess implements SimProcess {
     if (rd.entries.length > 0) await log.append(encode({ kind: 'entries', entries: rd.entries } satisfies WalRecord));
     if (rd.hardState !== undefined) await log.append(encode({ kind: 'hardState', hardState: rd.hardState } satisfies WalRecord));
     if (rd.mustSync && this.#ctx.mutation !== 'no-fsync') await log.sync();
+  }
+
+  /** Records a `hardState` event when the persisted (or recovered) term or vote differs from the last one recorded. */
+  #recordHardState(hs: HardState): void {
+    const last = this.#recordedHardState;
+    if (last !== undefined && last.term === hs.term && last.vote === hs.vote) return;
+    this.#recordedHardState = { term: hs.term, vote: hs.vote };
+    const votedFor = hs.vote > 0 && hs.vote <= this.#ctx.nodes.length ? this.#ctx.nodes[hs.vote - 1] : null;
+    this.#ctx.recordRaft({ type: 'hardState', group: RAFT_GROUP, term: hs.term, votedFor });
   }
 
   /** Records `becameLeader` / `steppedDown` when this node's leadership changed since the last Ready. */

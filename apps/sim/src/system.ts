@@ -27,10 +27,11 @@ export interface NodeContext {
  * A node's answer to a key-value request: `ok` with the read value (`get`; `null` = absent) or
  * the cas outcome, or `fail` when the operation definitely did not take effect (not the leader,
  * rejected before proposal). No answer at all is an unknown outcome, decided by the client's timeout.
+ * A `fail` may name the node the answering node believes leads (`leader`), where clients retry.
  */
 export type KvReply =
   | { readonly status: 'ok'; readonly value?: string | null; readonly succeeded?: boolean }
-  | { readonly status: 'fail'; readonly reason: string };
+  | { readonly status: 'fail'; readonly reason: string; readonly leader?: NodeId };
 
 /** One running node process of the system under test. */
 export interface SimProcess {

@@ -1,7 +1,10 @@
 /**
- * The workload: simulated clients issuing key-value operations to random nodes, one at a time per
- * client, each with a timeout, and recording the history the checkers judge (Jepsen style: an
- * operation without an answer before its timeout has an unknown outcome).
+ * The workload: simulated clients issuing key-value operations, one at a time per client, each
+ * with a timeout, and recording the history the checkers judge (Jepsen style: an operation
+ * without an answer before its timeout has an unknown outcome). Like real Raft clients (Raft
+ * paper §8), a client sends to the node that last answered it or that a failure reply named as
+ * the leader, and to a random node when it knows none (at first, or after a timeout or a failure
+ * without a hint).
  */
 import type { Random } from '@shoal/actors';
 import type { ClientOp, KvInput, KvOutcome } from './checkers/history.ts';
@@ -42,6 +45,8 @@ export class Workload {
   readonly #history: ClientOp[] = [];
   /** Operations invoked and not yet returned, by id. */
   readonly #inFlight = new Map<number, ClientOp>();
+  /** Each client's node to send to next (the last leader hint), if it has one. */
+  readonly #target = new Map<string, string>();
   #nextOp = 1;
   #stopped = false;
 
@@ -84,24 +89,27 @@ export class Workload {
     const id = this.#nextOp++;
     const key = `k${r.int(o.keys)}`;
     const input: KvInput = chance(r, o.putRate) ? { kind: 'put', key, value: `${client}-${id}` } : { kind: 'get', key };
-    const node = pick(r, this.#cluster.ids);
+    const node = this.#target.get(client) ?? pick(r, this.#cluster.ids);
     const invokeAt = this.#scheduler.nowMs;
     this.#trace.record(invokeAt, client, 'invoke', `#${id} ${describeInput(input)} at ${node}`);
     this.#inFlight.set(id, { id, client, input, invokeAt, outcome: { status: 'unknown' } });
-    const finish = (outcome: KvOutcome, what: string): void => {
+    const finish = (outcome: KvOutcome, what: string, next: string | undefined): void => {
       if (!this.#inFlight.delete(id)) return;
+      if (next === undefined) this.#target.delete(client);
+      else this.#target.set(client, next);
       this.#scheduler.cancel(timeout);
       this.#history.push({ id, client, input, invokeAt, outcome });
       this.#trace.record(this.#scheduler.nowMs, client, 'return', `#${id} ${what}`);
       this.#next(client);
     };
-    const timeout = this.#scheduler.after(o.timeoutMs, () => finish({ status: 'unknown' }, 'timeout'));
+    const timeout = this.#scheduler.after(o.timeoutMs, () => finish({ status: 'unknown' }, 'timeout', undefined));
     this.#scheduler.after(o.clientLatencyMs, () => {
       const process = this.#cluster.process(node);
       if (process === undefined) return; // the node is down: the request is lost, the client times out
       process.request(input, id).then(
-        (reply) => this.#scheduler.after(o.clientLatencyMs, () => finish(toOutcome(reply, this.#scheduler.nowMs), describeReply(reply))),
-        (err: unknown) => this.#scheduler.after(o.clientLatencyMs, () => finish({ status: 'unknown' }, `error ${String(err)}`)),
+        (reply) => this.#scheduler.after(o.clientLatencyMs,
+          () => finish(toOutcome(reply, this.#scheduler.nowMs), describeReply(reply), reply.status === 'ok' ? node : reply.leader)),
+        (err: unknown) => this.#scheduler.after(o.clientLatencyMs, () => finish({ status: 'unknown' }, `error ${String(err)}`, undefined)),
       );
     });
   }
@@ -117,6 +125,6 @@ function describeInput(i: KvInput): string {
 }
 
 function describeReply(r: KvReply): string {
-  if (r.status === 'fail') return `fail ${r.reason}`;
+  if (r.status === 'fail') return `fail ${r.reason}${r.leader === undefined ? '' : ` (leader ${r.leader})`}`;
   return r.value !== undefined ? `ok ${r.value === null ? 'absent' : r.value}` : r.succeeded !== undefined ? `ok succeeded=${r.succeeded}` : 'ok';
 }

@@ -8,4 +8,5 @@ export * from './linearizability.ts';
 export * from './final-state.ts';
 export * from './raft-events.ts';
 export * from './raft-safety.ts';
+export * from './raft-terms.ts';
 export * from './raft-liveness.ts';

@@ -18,6 +18,8 @@
  * - `crashed` / `restarted` for node crashes; `restarted.appliedIndex` is the index the state
  *   machine was restored to (its snapshot, or 0).
  * - `snapshotInstalled` when a follower replaces its state with a leader's snapshot.
+ * - `hardState` when a node's persisted term or vote changed (after the write reached the disk),
+ *   and on every restart with the hard state it recovered.
  * - optionally `log`: any node's whole log at any moment (e.g. at the end of a run), which
  *   strengthens the log-matching check.
  */
@@ -55,13 +57,18 @@ export interface CrashedEvent extends RaftEventBase { readonly type: 'crashed' }
 export interface RestartedEvent extends RaftEventBase { readonly type: 'restarted'; readonly appliedIndex: number }
 /** The node installed a snapshot covering entries up to `(index, term)`. */
 export interface SnapshotInstalledEvent extends RaftEventBase { readonly type: 'snapshotInstalled'; readonly index: number; readonly term: number }
+/**
+ * The node persisted (or, on restart, recovered) term `term` and vote `votedFor` (a node id, or
+ * null for no vote in this term).
+ */
+export interface HardStateEvent extends RaftEventBase { readonly type: 'hardState'; readonly term: number; readonly votedFor: string | null }
 /** The node's whole log at time `at`. */
 export interface LogEvent extends RaftEventBase { readonly type: 'log'; readonly log: RecordedLog }
 
 /** One recorded Raft event. */
 export type RaftEvent =
   | BecameLeaderEvent | SteppedDownEvent | CommittedEvent | AppliedEvent
-  | CrashedEvent | RestartedEvent | SnapshotInstalledEvent | LogEvent;
+  | CrashedEvent | RestartedEvent | SnapshotInstalledEvent | HardStateEvent | LogEvent;
 
 /** Renders `(index 7, term 3, hash "ab")` for messages. */
 export function describeEntry(index: number, term: number, hash: string): string {
@@ -84,6 +91,7 @@ export function eventsByGroup(events: readonly RaftEvent[]): Map<string, RaftEve
  * @param where the checker's name, for the message.
  * @throws ShoalError ParameterInvalid naming the event's position and the bad field: `at` must be
  *   finite and non-decreasing; indexes positive integers (`appliedIndex` ≥ 0); terms non-negative integers;
+ *   `votedFor` a string or null;
  *   `log.firstIndex` a positive integer; hashes strings.
  */
 export function validateRaftEvents(events: readonly RaftEvent[], where: string): void {
@@ -108,9 +116,10 @@ export function validateRaftEvents(events: readonly RaftEvent[], where: string):
       case 'applied': index(e.index, 'index'); term(e.term, 'term'); if (typeof e.hash !== 'string') bad('hash', 'a string'); break;
       case 'restarted': if (!Number.isInteger(e.appliedIndex) || e.appliedIndex < 0) bad('appliedIndex', 'a non-negative integer'); break;
       case 'snapshotInstalled': index(e.index, 'index'); term(e.term, 'term'); break;
+      case 'hardState': term(e.term, 'term'); if (e.votedFor !== null && typeof e.votedFor !== 'string') bad('votedFor', 'a node id or null'); break;
       case 'log': log(e.log); break;
       case 'crashed': break;
-      default: bad('type', 'one of becameLeader, steppedDown, committed, applied, crashed, restarted, snapshotInstalled, log');
+      default: bad('type', 'one of becameLeader, steppedDown, committed, applied, crashed, restarted, snapshotInstalled, hardState, log');
     }
   });
 }

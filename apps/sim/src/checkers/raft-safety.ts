@@ -7,6 +7,7 @@
  */
 import { describeEntry, eventsByGroup, validateRaftEvents } from './raft-events.ts';
 import type { AppliedEvent, CommittedEvent, RaftEvent, RecordedLog } from './raft-events.ts';
+import { checkTermMonotonic } from './raft-terms.ts';
 import { PASSED } from './result.ts';
 import type { CheckResult } from './result.ts';
 
@@ -193,11 +194,12 @@ export function checkStateMachineSafety(events: readonly RaftEvent[]): CheckResu
 
 /**
  * Runs the four Figure 3 safety checkers in order — election safety, log matching, leader
- * completeness, state machine safety — and returns the first failure, or `{ ok: true }`.
+ * completeness, state machine safety — then term safety (./raft-terms.ts: persisted terms never
+ * decrease, votes never change within a term), and returns the first failure, or `{ ok: true }`.
  * @throws ShoalError ParameterInvalid for malformed events.
  */
 export function checkRaftSafety(events: readonly RaftEvent[]): CheckResult {
-  for (const check of [checkElectionSafety, checkLogMatching, checkLeaderCompleteness, checkStateMachineSafety]) {
+  for (const check of [checkElectionSafety, checkLogMatching, checkLeaderCompleteness, checkStateMachineSafety, checkTermMonotonic]) {
     const r = check(events);
     if (!r.ok) return r;
   }
