@@ -405,7 +405,13 @@ export class Raft {
       } else if (m.type === MessageType.App || m.type === MessageType.Heartbeat || m.type === MessageType.Snap) {
         this.becomeFollower(m.term, m.from);
       } else {
+        const elapsed = this.electionElapsed;
+        const wasFollower = this.state === 'follower';
         this.becomeFollower(m.term, NONE);
+        // Raft paper Figure 2: a follower restarts its election timer on a valid AppendEntries or
+        // on *granting* a vote, not on every higher-term request; etcd resets it here, so stale
+        // candidates rejoining could keep the only electable server from campaigning.
+        if (m.type === MessageType.Vote && wasFollower) this.electionElapsed = elapsed;
       }
     } else if (m.term < this.term) {
       if ((this.checkQuorum || this.preVote) && (m.type === MessageType.Heartbeat || m.type === MessageType.App)) {

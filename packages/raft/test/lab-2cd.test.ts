@@ -390,15 +390,13 @@ function ticksUntilUpToDateLeader(seed: number, preVote: boolean): number {
 }
 
 describe('lab harness configuration: pre-vote', () => {
-  // SKIPPED — liveness finding in packages/raft/src (etcd behaviour): without pre-vote, a
-  // follower that sees a higher-term MsgVote calls becomeFollower → reset(), restarting its
-  // election timer even when it refuses the vote. The Raft paper (Figure 2) restarts it only on
-  // AppendEntries from the current leader or on granting a vote; the 6.824 guide calls this out.
-  // Stale candidates keep resetting the only electable server, so here (seed 9) it takes 153 ticks
-  // (15 s) to lead; over 200 seeds 14 exceed the 100 ticks one() allows. The lab suite therefore
-  // runs with pre-vote + check-quorum, as apps/sim does.
-  it.skip('plain Raft (no pre-vote): the only up-to-date server leads within 10 s of stale servers rejoining', () => {
-    expect(ticksUntilUpToDateLeader(9, false)).toBeLessThanOrEqual(100);
+  // Liveness finding, fixed in Raft.step: without pre-vote, etcd's follower restarts its election
+  // timer on every higher-term MsgVote, even one it refuses. Stale candidates rejoining then kept
+  // resetting the only electable server (seed 9: 153 ticks to lead; 14 of 200 seeds over the 100
+  // ticks one() allows). Figure 2 restarts the timer only on AppendEntries or a granted vote;
+  // with that rule the worst of seeds 1..200 takes 45 ticks.
+  it('plain Raft (no pre-vote): the only up-to-date server leads within 10 s of stale servers rejoining', () => {
+    for (const seed of [9, 13, 48, 56, 95]) expect(ticksUntilUpToDateLeader(seed, false)).toBeLessThanOrEqual(100);
   });
 
   it('with pre-vote the same situation resolves within two election timeouts', () => {

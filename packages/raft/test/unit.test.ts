@@ -1,7 +1,7 @@
 // Unit tests of the log, storage, progress, codecs and API validation.
 import { describe, expect, it } from 'vitest';
 import { ShoalError } from '@shoal/actors';
-import { MemoryStorage, MessageType, RaftError, RaftNode, decodeConfChange, encodeConfChange, message } from '../src/index.ts';
+import { MemoryStorage, MessageType, NONE, RaftError, RaftNode, decodeConfChange, encodeConfChange, message } from '../src/index.ts';
 import type { Message } from '../src/index.ts';
 import { RaftLog } from '../src/log.ts';
 import { Inflights, Progress } from '../src/progress.ts';
@@ -195,5 +195,20 @@ describe('commit-only appends', () => {
     // Follower 3 still has index 2 in flight: it learns the commit when it answers.
     r.step(message({ type: MessageType.AppResp, from: 3, to: 1, term: 1, index: 2 }));
     expect(readMessages(r).map((m) => [m.to, m.commit, m.entries.length])).toEqual([[3, 2, 0]]);
+  });
+});
+
+describe('election timer on vote requests (Raft paper Figure 2)', () => {
+  it('a follower keeps its election timer when it refuses a higher-term vote, and restarts it when it grants one', () => {
+    const r = newTestRaft(1, [1, 2, 3], 10, 1, storageWith([1, 2, 3], [ent(1, 1), ent(2, 1)]));
+    r.becomeFollower(1, NONE);
+    for (let i = 0; i < 5; i++) r.tick();
+    r.step(message({ type: MessageType.Vote, from: 2, to: 1, term: 2, index: 1, logTerm: 1 })); // behind: refused
+    expect(readMessages(r).map((m) => [m.type, m.reject])).toEqual([[MessageType.VoteResp, true]]);
+    expect(r.term).toBe(2);
+    expect(r.electionElapsed).toBe(5);
+    r.step(message({ type: MessageType.Vote, from: 3, to: 1, term: 3, index: 2, logTerm: 1 })); // up to date: granted
+    expect(readMessages(r).map((m) => [m.type, m.reject])).toEqual([[MessageType.VoteResp, false]]);
+    expect(r.electionElapsed).toBe(0);
   });
 });
