@@ -7,7 +7,7 @@
  */
 import { checkLinearizability } from './checkers/linearizability.ts';
 import type { ClientOp } from './checkers/history.ts';
-import { checkAckedWritesApplied } from './checkers/raft-liveness.ts';
+import { checkAckedWritesApplied, checkLivenessAfterHealing } from './checkers/raft-liveness.ts';
 import { checkRaftSafety } from './checkers/raft-safety.ts';
 import type { RaftEvent } from './checkers/raft-events.ts';
 import { RAFT_GROUP, SimCluster } from './cluster.ts';
@@ -30,6 +30,13 @@ import type { WorkloadOptions } from './workload.ts';
  * (a healthy 5-node run has about 2,000–3,000).
  */
 export const MAX_EVENTS_PER_SECOND = 20_000;
+
+/**
+ * How long after healing a Raft system must have a leader (virtual ms), capped at half the
+ * healing phase: ten of raft-kv's longest election timeouts (2 × 10 ticks × 10 ms), room for
+ * restarted nodes to recover, pre-vote rounds and check-quorum leases to expire.
+ */
+export const HEAL_LEADER_BOUND_MS = 2000;
 
 /** Options of {@link runSeed}; times in virtual ms. */
 export interface RunOptions {
@@ -95,6 +102,8 @@ export async function runSeed(opts: RunOptions): Promise<RunResult> {
   const nemesis = new Nemesis(scheduler, deriveRandom(seed, 'nemesis'), cluster, network, trace, faults.schedule);
   const workloadOptions = opts.workload ?? DEFAULT_WORKLOAD;
   const workload = new Workload(scheduler, deriveRandom(seed, 'workload'), cluster, trace, workloadOptions);
+  /** The end of the run: the healing phase, then time for the last operations to return or time out. */
+  const endAt = opts.durationMs + opts.healMs + workloadOptions.timeoutMs + 2 * workloadOptions.clientLatencyMs;
 
   let failure: string | undefined;
   const onRejection = (reason: unknown): void => {
@@ -115,7 +124,7 @@ export async function runSeed(opts: RunOptions): Promise<RunResult> {
     diskFaults = NO_FAULTS.disk;
     await runUntil(opts.durationMs + opts.healMs);
     workload.stop();
-    await runUntil(opts.durationMs + opts.healMs + workloadOptions.timeoutMs + 2 * workloadOptions.clientLatencyMs);
+    await runUntil(endAt);
   } catch (err) {
     failure ??= `exception at ${scheduler.nowMs.toFixed(3)} ms: ${describeError(err)}`;
   } finally {
@@ -123,27 +132,44 @@ export async function runSeed(opts: RunOptions): Promise<RunResult> {
   }
   const history = workload.history();
   const raftEvents = raftEventLog.events();
-  failure ??= checkRun(history, raftEvents, cluster.ids, opts.durationMs, opts.healMs);
+  failure ??= checkRun(history, raftEvents, cluster.ids, { healedAt: opts.durationMs, healMs: opts.healMs, endAt, workload: workloadOptions });
   if (failure !== undefined) trace.record(scheduler.nowMs, '-', 'FAIL', failure.split('\n')[0]);
   return { seed, ok: failure === undefined, failure, traceHash: trace.digest(), trace, faults, history, raftEvents, network: { ...network.stats } };
 }
 
+/** When the healing phase started and the trace ended (virtual ms), and the workload, for {@link checkRun}. */
+interface RunTimes {
+  healedAt: number;
+  healMs: number;
+  endAt: number;
+  workload: WorkloadOptions;
+}
+
 /**
  * The checks of a finished run: Raft safety over the Raft events (election safety, log matching,
- * leader completeness, state machine safety), linearizability of the history, then progress in
- * the second half of the healing phase, and, for a system that records `applied` events, that
- * every node applied every acknowledged write by the end. Returns the first failure, or undefined.
+ * leader completeness, state machine safety, term safety), linearizability of the history, then
+ * progress in the second half of the healing phase, and, for a system that records Raft events,
+ * liveness after healing (a leader within {@link HEAL_LEADER_BOUND_MS} or half the healing phase,
+ * and every operation invoked after that resolves, ok or fail, within the client timeout) and,
+ * for one that records `applied` events, that every node applied every acknowledged write by the
+ * end. Returns the first failure, or undefined.
  */
-function checkRun(history: readonly ClientOp[], raftEvents: readonly RaftEvent[], nodes: readonly string[], durationMs: number,
-  healMs: number): string | undefined {
+function checkRun(history: readonly ClientOp[], raftEvents: readonly RaftEvent[], nodes: readonly string[], t: RunTimes): string | undefined {
   const raft = checkRaftSafety(raftEvents);
   if (!raft.ok) return `raft safety violated: ${raft.violation}`;
   const lin = checkLinearizability(history);
   if (!lin.ok) return `${lin.undecided === true ? 'linearizability undecided' : 'linearizability violated'}: ${lin.violation}`;
-  if (healMs > 0) {
-    const from = durationMs + healMs / 2;
+  if (t.healMs > 0) {
+    const from = t.healedAt + t.healMs / 2;
     const progressed = history.some((op) => op.invokeAt >= from && op.outcome.status === 'ok');
     if (!progressed) return `liveness: no client operation invoked after ${from.toFixed(0)} ms (second half of the healing phase) succeeded`;
+    if (raftEvents.length > 0) {
+      const live = checkLivenessAfterHealing(raftEvents, history, {
+        healedAt: t.healedAt, endAt: t.endAt, leaderWithinMs: Math.min(HEAL_LEADER_BOUND_MS, t.healMs / 2),
+        resolveWithinMs: t.workload.timeoutMs + 2 * t.workload.clientLatencyMs, groups: [RAFT_GROUP],
+      });
+      if (!live.ok) return live.violation;
+    }
     if (raftEvents.some((e) => e.type === 'applied')) {
       const acked = checkAckedWritesApplied(history, raftEvents, () => ({ group: RAFT_GROUP, nodes }));
       if (!acked.ok) return acked.violation;

@@ -144,6 +144,17 @@ describe('checkLivenessAfterHealing', () => {
     const stuck: ClientOp = { id: 2, client: 'c', input: { kind: 'put', key: 'x', value: 'v' }, invokeAt: 500, outcome: { status: 'unknown' } };
     expectViolation(checkLivenessAfterHealing([leader('n1', 1, 150)], [ok, stuck], opts), 'op #2', 'never resolved');
   });
+  it('accepts a definite failure (a "not the leader" answer) but not a late answer', () => {
+    const failed: ClientOp = { id: 3, client: 'c', input: { kind: 'put', key: 'x', value: 'v' }, invokeAt: 500, outcome: { status: 'fail', returnAt: 501 } };
+    expect(checkLivenessAfterHealing([leader('n1', 1, 150)], [ok, failed], opts)).toEqual({ ok: true });
+    const late: ClientOp = { ...ok, id: 4, outcome: { status: 'ok', returnAt: 650, value: null } };
+    expectViolation(checkLivenessAfterHealing([leader('n1', 1, 150)], [late], opts), 'op #4', 'took 250 ms');
+  });
+  it('ignores ops issued before the leader bound or too close to the end to resolve', () => {
+    const early: ClientOp = { id: 5, client: 'c', input: { kind: 'get', key: 'x' }, invokeAt: 250, outcome: { status: 'unknown' } };
+    const tail: ClientOp = { id: 6, client: 'c', input: { kind: 'get', key: 'x' }, invokeAt: 950, outcome: { status: 'unknown' } };
+    expect(checkLivenessAfterHealing([leader('n1', 1, 150)], [early, tail], opts)).toEqual({ ok: true });
+  });
   it('rejects bad options', () => {
     expect(() => checkLivenessAfterHealing([], [], { ...opts, endAt: 50 })).toThrow(/endAt/);
   });

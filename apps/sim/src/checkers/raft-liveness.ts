@@ -73,7 +73,8 @@ export interface LivenessOptions {
   readonly leaderWithinMs: number;
   /**
    * Every client op invoked in `[healedAt + leaderWithinMs, endAt − resolveWithinMs]` must
-   * succeed (`ok`) within this many ms of its invocation.
+   * resolve — succeed (`ok`) or definitely fail (`fail`, e.g. "not the leader" with a hint) —
+   * within this many ms of its invocation; an unknown outcome (timeout, no answer) violates it.
    */
   readonly resolveWithinMs: number;
   /** The groups that must elect a leader. */
@@ -82,11 +83,11 @@ export interface LivenessOptions {
 
 /**
  * Liveness after healing: once all faults are healed, (1) every group elects a leader within a
- * bound, and (2) client operations issued after that resolve successfully within a bound. A
+ * bound, and (2) client operations issued after that resolve (ok or fail, not pending) within a bound. A
  * node leads at time t if it became leader of term T at or before t, has not stepped down or
  * crashed since, and no other node became leader of a higher term by t.
- * @returns the first group without a leader in the window, or the first op left unresolved,
- *   failed or too slow.
+ * @returns the first group without a leader in the window, or the first op left unresolved or
+ *   answered too late.
  * @throws ShoalError ParameterInvalid for malformed events or options (non-finite times,
  *   negative bounds, `endAt < healedAt`).
  */
@@ -117,12 +118,12 @@ export function checkLivenessAfterHealing(events: readonly RaftEvent[], history:
   for (const op of history) {
     if (op.invokeAt < windowEnd || op.invokeAt > endAt - resolveWithinMs) continue;
     const o = op.outcome;
-    if (o.status === 'ok' && o.returnAt - op.invokeAt <= resolveWithinMs) continue;
-    const why = o.status === 'ok' ? `took ${o.returnAt - op.invokeAt} ms` : o.status === 'fail' ? 'failed' : 'never resolved';
+    if (o.status !== 'unknown' && o.returnAt - op.invokeAt <= resolveWithinMs) continue;
+    const why = o.status === 'unknown' ? 'never resolved' : `took ${o.returnAt - op.invokeAt} ms`;
     return {
       ok: false,
       violation: `liveness violated: ${describeOp(op)} was issued after the cluster healed (at ${healedAt} ms, leader bound ` +
-        `${leaderWithinMs} ms) but ${why}; it must succeed within ${resolveWithinMs} ms`,
+        `${leaderWithinMs} ms) but ${why}; it must resolve (ok or fail) within ${resolveWithinMs} ms`,
       details: { op: op.id },
     };
   }
