@@ -21,6 +21,23 @@ describe('raft-kv under the simulator', () => {
     expect(b.traceHash).toBe(a.traceHash);
   });
 
+  it('answers a put on a follower with the leader it knows, and the client sends its next request there', async () => {
+    const r = await runSeed({ ...base, seed: 1, keepTrace: true });
+    expect(r.failure).toBeUndefined();
+    const lines = r.trace.all();
+    let followed = 0;
+    lines.forEach((line, i) => {
+      const hint = /^\s*[\d.]+ (c\d+)\s+return #\d+ fail not the leader \(leader (n\d+)\)$/.exec(line);
+      if (hint === null) return;
+      const [, client, leader] = hint;
+      const next = lines.slice(i + 1).find((l) => new RegExp(`^\\s*[\\d.]+ ${client}\\s+invoke `).test(l));
+      if (next === undefined) return;
+      expect(next).toMatch(new RegExp(` at ${leader}$`));
+      followed++;
+    });
+    expect(followed).toBeGreaterThan(0);
+  });
+
   it('catches the stale-read mutation (gets served from the local map without read-index)', async () => {
     const results = [];
     for (let seed = 1; seed <= 3; seed++) results.push(await runSeed({ ...base, seed, mutation: 'stale-read' }));
