@@ -18,3 +18,8 @@ export { MessageType, NONE, message } from './types.ts';
 export type {
   ConfState, Entry, EntryType, HardState, Message, MessageTypeValue, NodeId, ReadState, Snapshot, SnapshotMetadata, StateRole,
 } from './types.ts';
+export { DiskStorage, openDiskStorage } from './group/disk-storage.ts';
+export type { DiskStorageOptions, PersistBatch } from './group/disk-storage.ts';
+export { RaftGroup, openRaftGroup } from './group/raft-group.ts';
+export type { RaftGroupOptions, RaftGroupStatus, RaftStateMachine, RaftTransport } from './group/raft-group.ts';
+export { decodeMessage, encodeMessage } from './group/message-codec.ts';
