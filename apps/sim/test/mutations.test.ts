@@ -13,9 +13,10 @@ const base: Omit<RunOptions, 'seed'> = { nodes: 5, durationMs: 10_000, healMs: 1
 const KNOWN_FAILURES: { mutation: string; seed: number; durationMs: number; healMs: number; failure: RegExp }[] = [
   { mutation: 'vote-twice-in-term', seed: 2, durationMs: 30_000, healMs: 10_000, failure: /election safety violated/ },
   { mutation: 'apply-uncommitted', seed: 2, durationMs: 10_000, healMs: 10_000, failure: /state machine safety violated/ },
-  { mutation: 'forget-hardstate-on-restart', seed: 28, durationMs: 10_000, healMs: 10_000, failure: /raft invariant violated/ },
+  { mutation: 'forget-hardstate-on-restart', seed: 2, durationMs: 10_000, healMs: 10_000, failure: /term safety violated — node n\d+.s persisted term went back/ },
   { mutation: 'commit-without-quorum', seed: 53, durationMs: 5_000, healMs: 5_000, failure: /event storm/ },
-  { mutation: 'ack-before-fsync', seed: 143, durationMs: 10_000, healMs: 10_000, failure: /raft invariant violated: commit \d+ is beyond last index/ },
+  { mutation: 'ack-before-fsync', seed: 23, durationMs: 10_000, healMs: 10_000, failure: /raft invariant violated: commit \d+ is beyond last index/ },
+  { mutation: 'ignore-term-on-append', seed: 2, durationMs: 10_000, healMs: 10_000, failure: /term safety violated — node n\d+.s persisted term went back/ },
 ];
 
 describe('planted defects of the Raft key-value store', () => {
