@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, MemoryDisk, ShoalError } from '@shoal/actors';
+import { fakeEnv, flush } from '../../actors/test/helpers/fake-env.ts';
+import { MessageType, RaftError, decodeMessage, encodeMessage, message, openRaftGroup } from '../src/index.ts';
+import type { Entry, Message, RaftGroup, RaftStateMachine } from '../src/index.ts';
+
+class Log implements RaftStateMachine {
+  items: string[] = [];
+  apply(entries: Entry[]): void {
+    for (const e of entries) this.items.push(new TextDecoder().decode(e.data));
+  }
+}
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+const IDS = [1, 2, 3];
+
+/** Three groups on one virtual clock and one MemoryDisk, messages through a queue pumped by `run`. */
+class Cluster {
+  readonly env = fakeEnv();
+  readonly disk = new MemoryDisk();
+  readonly groups = new Map<number, RaftGroup>();
+  readonly sms = new Map<number, Log>();
+  readonly queue: Uint8Array[] = [];
+
+  async open(id: number): Promise<RaftGroup> {
+    const sm = new Log();
+    const g = await openRaftGroup({
+      env: { ...this.env, disk: this.disk }, dir: `raft/${id}`, id, confState: { voters: IDS, learners: [] },
+      transport: { send: (m: Message) => this.queue.push(encodeMessage(m)) }, stateMachine: sm, tickMs: 10,
+    });
+    this.groups.set(id, g);
+    this.sms.set(id, sm);
+    return g;
+  }
+
+  async drain(): Promise<void> {
+    for (let round = 0; round < 100 && this.queue.length > 0; round++) {
+      for (const b of this.queue.splice(0)) {
+        const m = decodeMessage(b);
+        this.groups.get(m.to)?.receive(m);
+      }
+      await flush(30);
+    }
+  }
+
+  /** Advances virtual time by `ms` in 10 ms steps, delivering messages after each. */
+  async run(ms: number): Promise<void> {
+    for (let t = 0; t < ms; t += 10) {
+      await this.env.timers.advance(10);
+      await this.drain();
+    }
+  }
+
+  leader(): RaftGroup | undefined {
+    const ls = [...this.groups.values()].filter((g) => g.status().state === 'leader');
+    return ls.length === 1 ? ls[0] : undefined;
+  }
+
+  async elect(): Promise<RaftGroup> {
+    for (let i = 0; i < 100 && this.leader() === undefined; i++) await this.run(50);
+    const l = this.leader();
+    if (l === undefined) throw new Error('no leader elected');
+    return l;
+  }
+
+  /** Proposes on the leader and pumps until the proposal settles. */
+  async propose(g: RaftGroup, s: string): Promise<number> {
+    let out: number | undefined;
+    let err: unknown;
+    void g.propose(bytes(s)).then((i) => { out = i; }, (e: unknown) => { err = e; });
+    for (let i = 0; i < 100 && out === undefined && err === undefined; i++) await this.run(10);
+    if (err !== undefined) throw err;
+    if (out === undefined) throw new Error(`proposal ${s} did not settle`);
+    return out;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const g of this.groups.values()) await g.close();
+  }
+}
+
+describe('RaftGroup with three voters', () => {
+  it('elects a leader, replicates to all, serves readIndex, rejects follower proposals, and a restarted follower catches up', async () => {
+    const c = new Cluster();
+    for (const id of IDS) await c.open(id);
+    const leader = await c.elect();
+    const followers = [...c.groups.values()].filter((g) => g !== leader);
+    expect(followers.every((f) => f.status().lead === leader.id)).toBe(true);
+
+    const i1 = await c.propose(leader, 'a');
+    const i2 = await c.propose(leader, 'b');
+    expect(i2).toBe(i1 + 1);
+    await c.run(100);
+    for (const id of IDS) expect(c.sms.get(id)?.items).toEqual(['a', 'b']);
+
+    // Followers reject proposals, naming the leader.
+    const err = await followers[0].propose(bytes('nope')).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(RaftError);
+    expect((err as RaftError).kind).toBe('proposalDropped');
+    expect((err as RaftError).message).toMatch(new RegExp(`leader: ${leader.id}`));
+
+    // readIndex on the leader and on a follower.
+    for (const g of [leader, followers[1]]) {
+      let read: number | undefined;
+      void g.readIndex().then((i) => { read = i; });
+      for (let k = 0; k < 50 && read === undefined; k++) await c.run(10);
+      expect(read).toBeGreaterThanOrEqual(i2);
+      expect(g.status().applied).toBeGreaterThanOrEqual(read ?? Infinity);
+    }
+
+    // A follower restarts (fresh in-memory state machine) and catches up with what it missed.
+    const f = followers[0];
+    await f.close();
+    c.groups.delete(f.id);
+    await c.propose(leader, 'c');
+    await c.propose(leader, 'd');
+    await c.open(f.id);
+    for (let k = 0; k < 50 && c.sms.get(f.id)?.items.length !== 4; k++) await c.run(20);
+    expect(c.sms.get(f.id)?.items).toEqual(['a', 'b', 'c', 'd']);
+    expect(c.groups.get(f.id)?.status().lastIndex).toBe(leader.status().lastIndex);
+    await c.closeAll();
+  });
+
+  it('a stepped-down leader rejects its proposal with proposalDropped when another leader overwrites it', async () => {
+    const c = new Cluster();
+    for (const id of IDS) await c.open(id);
+    const old = await c.elect();
+    await c.propose(old, 'base');
+    // Cut the old leader off: its messages are dropped, and it gets nothing.
+    const isolated = old.id;
+    const drainAll = c.drain.bind(c);
+    c.drain = async () => {
+      c.queue.splice(0, c.queue.length, ...c.queue.filter((b) => {
+        const m = decodeMessage(b);
+        return m.from !== isolated && m.to !== isolated;
+      }));
+      await drainAll();
+    };
+    const lost = old.propose(bytes('lost'));
+    let settled: unknown;
+    void lost.then((i) => { settled = i; }, (e: unknown) => { settled = e; });
+    const others = [...c.groups.values()].filter((g) => g !== old);
+    for (let k = 0; k < 100 && !others.some((g) => g.status().state === 'leader'); k++) await c.run(50);
+    const next = others.find((g) => g.status().state === 'leader');
+    expect(next).toBeDefined();
+    if (next === undefined) return;
+    await c.propose(next, 'won');
+    c.drain = drainAll; // heal
+    for (let k = 0; k < 100 && settled === undefined; k++) await c.run(20);
+    expect(settled).toBeInstanceOf(RaftError);
+    expect((settled as RaftError).message).toMatch(/overwritten/);
+    for (let k = 0; k < 20; k++) await c.run(20);
+    expect(c.sms.get(isolated)?.items).toEqual(['base', 'won']);
+    await c.closeAll();
+  });
+});
+
+describe('encodeMessage / decodeMessage', () => {
+  it('round-trips a message with entry data, context and snapshot data exactly', () => {
+    const m = message({
+      type: MessageType.App, to: 2, from: 1, term: 3, index: 4, logTerm: 2, commit: 4,
+      entries: [{ index: 5, term: 3, type: 'normal', data: new Uint8Array([0, 255, 1]) }],
+      context: new Uint8Array([9]),
+      snapshot: { metadata: { index: 4, term: 2, confState: { voters: [1, 2], learners: [] } }, data: new Uint8Array([1, 2, 3]) },
+    });
+    const back = decodeMessage(encodeMessage(m));
+    expect(back).toEqual(m);
+    expect(back.entries[0].data).toBeInstanceOf(Uint8Array);
+  });
+
+  it('rejects bytes that are not a Raft message', () => {
+    for (const b of [new Uint8Array([0xc1]), encodeMessage({ type: 'app' } as Message), new Uint8Array([1])]) {
+      const err = (() => { try { decodeMessage(b); } catch (e) { return e; } return undefined; })();
+      expect(err).toBeInstanceOf(ShoalError);
+      expect((err as ShoalError).code).toBe(ErrorCode.ParameterInvalid);
+    }
+  });
+});
