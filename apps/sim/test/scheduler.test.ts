@@ -48,3 +48,40 @@ describe('Scheduler', () => {
     expect(s.nowMs).toBe(4);
   });
 });
+
+describe('Scheduler microtask draining', () => {
+  it('settles an arbitrarily deep promise chain of an event before the next event runs', async () => {
+    const s = new Scheduler();
+    const seen: string[] = [];
+    for (let e = 0; e < 200; e++) {
+      s.at(1 + e, () => {
+        void (async () => {
+          for (let i = 0; i < 3_000; i++) await Promise.resolve();
+          seen.push(`chain${e}@${s.nowMs}`);
+        })();
+      });
+      s.at(1 + e, () => seen.push(`next${e}@${s.nowMs}`));
+    }
+    expect(await s.runUntil(1_000)).toBe(400);
+    expect(seen).toEqual(Array.from({ length: 200 }, (_, e) => [`chain${e}@${1 + e}`, `next${e}@${1 + e}`]).flat());
+  });
+
+  it('lets Node report an unhandled rejection before runUntil settles', async () => {
+    const s = new Scheduler();
+    const reported: unknown[] = [];
+    const onRejection = (reason: unknown): void => {
+      reported.push(reason);
+    };
+    process.on('unhandledRejection', onRejection);
+    try {
+      s.at(5, () => {
+        void Promise.reject(new Error('lost'));
+      });
+      for (let i = 0; i < 300; i++) s.at(6 + i, () => {});
+      await s.runUntil(1_000);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+    expect(reported.map((r) => (r as Error).message)).toEqual(['lost']);
+  });
+});
