@@ -87,7 +87,8 @@ interface Waiter {
 
 /**
  * A running Raft group member. Proposals are accepted on the leader only (a follower rejects
- * with RaftError `proposalDropped` naming the leader; forward them at the application level).
+ * with RaftError `proposalDropped` naming the leader; forward them at the application level). A
+ * proposal of a leader that steps down stays pending until its entry commits or is overwritten.
  * Group commit: while one Ready is being persisted, new proposals accumulate in Raft's unstable
  * log and are written with one record and one fsync in the next Ready.
  */
@@ -416,7 +417,8 @@ function positiveInt(name: string, v: number | undefined, dflt: number): number 
  * Opens (or creates) the group member stored in `opts.dir` and starts it. A snapshot on disk is
  * restored into the state machine; committed entries after it (or after `appliedIndex`) are
  * re-delivered to `apply` as they are committed again. A one-voter group campaigns at once and
- * this resolves only when it is leader with its replayed log committed and applied.
+ * this resolves only when it is leader with its replayed log committed and applied (a group whose
+ * log holds a membership change after the snapshot elects through the election timeout instead).
  * @throws ShoalError ParameterInvalid for a bad id, tick settings or appliedIndex; IoFailed for
  *   a corrupt or failing disk; notSupported for a stored snapshot without `stateMachine.restore`.
  */
@@ -457,7 +459,11 @@ export async function openRaftGroup(opts: RaftGroupOptions): Promise<RaftGroup> 
       }
     }
     const group = new RaftGroup(opts.env, node, storage, opts, tickMs);
-    const single = confState.voters.length === 1 && confState.voters[0] === opts.id;
+    // Campaign at once only when the membership is surely {this node}: a confChange entry after the
+    // snapshot may have added voters, and a lone campaign under a stale configuration is unsafe.
+    const logged = storage.lastIndex() >= storage.firstIndex() ? storage.entries(storage.firstIndex(), storage.lastIndex() + 1, Infinity) : [];
+    const single = confState.voters.length === 1 && confState.voters[0] === opts.id && confState.learners.length === 0 &&
+      !logged.some((e) => e.type === 'confChange');
     if (single) node.campaign();
     group.start();
     if (single) await group.waitApplied(node.raft.log.lastIndex());
