@@ -146,7 +146,7 @@ export class SimNetwork {
 
   /** True if messages from `from` to `to` are currently cut. */
   isBlocked(from: NodeId, to: NodeId): boolean {
-    return this.#blocked.has(`${from}>${to}`);
+    return this.#blocked.size !== 0 && this.#blocked.has(`${from}>${to}`);
   }
 
   /** Called by an endpoint: decides the fate of one message. */
@@ -165,12 +165,12 @@ export class SimNetwork {
       this.#trace.record(now, from, 'drop-loss', `->${to} #${id}`);
       return;
     }
-    const copy = bytes.slice();
-    this.#schedule(from, to, id, copy);
+    // each scheduled copy is handed over to its receiver as is: nothing else references it
+    this.#schedule(from, to, id, bytes.slice());
     if (chance(this.#random, this.#faults.duplicateRate)) {
       this.stats.duplicated++;
       this.#trace.record(now, from, 'duplicate', `->${to} #${id}`);
-      this.#schedule(from, to, id, copy);
+      this.#schedule(from, to, id, bytes.slice());
     }
   }
 
@@ -179,7 +179,7 @@ export class SimNetwork {
     let delay = f.baseDelayMs + exponential(this.#random, f.meanExtraDelayMs);
     if (chance(this.#random, f.longTailRate)) delay += exponential(this.#random, f.longTailMs);
     let at = this.#scheduler.nowMs + delay;
-    const clogEnd = this.#clogged.get(`${from}>${to}`);
+    const clogEnd = this.#clogged.size === 0 ? undefined : this.#clogged.get(`${from}>${to}`);
     if (clogEnd !== undefined && clogEnd > this.#scheduler.nowMs) at = Math.max(at, clogEnd + delay);
     this.#scheduler.at(at, () => this.#deliver(from, to, id, bytes));
   }
@@ -200,7 +200,7 @@ export class SimNetwork {
     }
     this.stats.delivered++;
     this.#trace.record(now, to, 'recv', `<-${from} #${id}`);
-    handler(from, bytes.slice());
+    handler(from, bytes);
   }
 }
 

@@ -26,6 +26,11 @@ export class Trace {
   #count = 0;
   /** Lines not yet fed to the hash (hashing in batches gives the same digest, faster). */
   #unhashed = '';
+  /** The time column of the last line and the time it shows (several lines share one instant). */
+  #lastTimeMs = Number.NaN;
+  #lastTimeColumn = '';
+  /** The padded node column of each node seen. */
+  readonly #nodeColumns = new Map<string, string>();
 
   /** @throws RangeError if `tailSize` is not a positive integer. */
   constructor(opts: TraceOptions = {}) {
@@ -41,8 +46,18 @@ export class Trace {
 
   /** Records one event at virtual time `timeMs` on `node` (`-` for none) of `kind` with a short `detail`. */
   record(timeMs: number, node: string, kind: string, detail: string): void {
-    const line = `${timeMs.toFixed(3).padStart(11)} ${node.padEnd(7)} ${kind} ${detail}`;
-    this.#unhashed += `${line}\n`;
+    if (timeMs !== this.#lastTimeMs) {
+      this.#lastTimeMs = timeMs;
+      this.#lastTimeColumn = timeMs.toFixed(3).padStart(11);
+    }
+    let nodeColumn = this.#nodeColumns.get(node);
+    if (nodeColumn === undefined) {
+      nodeColumn = node.padEnd(7);
+      this.#nodeColumns.set(node, nodeColumn);
+    }
+    const line = `${this.#lastTimeColumn} ${nodeColumn} ${kind} ${detail}`;
+    this.#unhashed += line;
+    this.#unhashed += '\n';
     if (this.#unhashed.length > 65_536) this.#flush();
     this.#count++;
     this.#lines.push(line);

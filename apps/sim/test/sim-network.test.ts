@@ -49,6 +49,20 @@ describe('SimNetwork', () => {
     expect(order).not.toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
+  it('gives each delivered copy of a duplicated message its own bytes', async () => {
+    const scheduler = new Scheduler();
+    const net = new SimNetwork(scheduler, deriveRandom(1, 'network'), new Trace(), { ...CALM_NETWORK, duplicateRate: 1 });
+    net.attach('a');
+    const seen: number[] = [];
+    net.attach('b').onMessage((_from, bytes) => {
+      seen.push(bytes[0]);
+      bytes[0] = 99; // a receiver may reuse its buffer
+    });
+    net.send('a', 'b', new Uint8Array([7]));
+    await scheduler.runUntil(100);
+    expect(seen).toEqual([7, 7]);
+  });
+
   it('cuts both directions in a symmetric partition, one direction in a one-way cut, and drops messages in flight', async () => {
     const { scheduler, net, got, eps } = setup();
     net.partition(['a'], ['b', 'c']);

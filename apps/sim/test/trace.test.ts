@@ -8,8 +8,10 @@ describe('Trace', () => {
     const t = new Trace({ tailSize: 3 });
     const lines: string[] = [];
     for (let i = 0; i < 5000; i++) {
-      t.record(i * 1.5, i % 2 === 0 ? 'n1' : '-', 'kind', `detail ${i} ${'x'.repeat(i % 40)}`);
-      lines.push(`${(i * 1.5).toFixed(3).padStart(11)} ${(i % 2 === 0 ? 'n1' : '-').padEnd(7)} kind detail ${i} ${'x'.repeat(i % 40)}`);
+      const at = Math.floor(i / 3) * 1.5; // several lines per instant, as in a run
+      const node = ['n1', '-', 'n12'][i % 3];
+      t.record(at, node, 'kind', `detail ${i} ${'x'.repeat(i % 40)}`);
+      lines.push(`${at.toFixed(3).padStart(11)} ${node.padEnd(7)} kind detail ${i} ${'x'.repeat(i % 40)}`);
       if (i === 10) expect(t.digest()).toBe(createHash('sha256').update(lines.map((l) => `${l}\n`).join('')).digest('hex'));
     }
     expect(t.count).toBe(5000);
