@@ -148,8 +148,8 @@ interface RunTimes {
 /**
  * The checks of a finished run: Raft safety over the Raft events (election safety, log matching,
  * leader completeness, state machine safety, term safety), linearizability of the history, then
- * progress in the second half of the healing phase, and, for a system that records Raft events,
- * liveness after healing (a leader within {@link HEAL_LEADER_BOUND_MS} or half the healing phase,
+ * progress in the second half of the healing phase, and, for a system that records Raft elections
+ * (`hardState` or `becameLeader` events), liveness after healing (a leader within {@link HEAL_LEADER_BOUND_MS} or half the healing phase,
  * and every operation invoked after that resolves, ok or fail, within the client timeout) and,
  * for one that records `applied` events, that every node applied every acknowledged write by the
  * end. Returns the first failure, or undefined.
@@ -163,7 +163,7 @@ function checkRun(history: readonly ClientOp[], raftEvents: readonly RaftEvent[]
     const from = t.healedAt + t.healMs / 2;
     const progressed = history.some((op) => op.invokeAt >= from && op.outcome.status === 'ok');
     if (!progressed) return `liveness: no client operation invoked after ${from.toFixed(0)} ms (second half of the healing phase) succeeded`;
-    if (raftEvents.length > 0) {
+    if (raftEvents.some((e) => e.type === 'hardState' || e.type === 'becameLeader')) {
       const live = checkLivenessAfterHealing(raftEvents, history, {
         healedAt: t.healedAt, endAt: t.endAt, leaderWithinMs: Math.min(HEAL_LEADER_BOUND_MS, t.healMs / 2),
         resolveWithinMs: t.workload.timeoutMs + 2 * t.workload.clientLatencyMs, groups: [RAFT_GROUP],

@@ -38,10 +38,11 @@ describe('raft-kv under the simulator', () => {
     expect(followed).toBeGreaterThan(0);
   });
 
-  it('catches the stale-read mutation (gets served from the local map without read-index)', async () => {
-    const results = [];
-    for (let seed = 1; seed <= 3; seed++) results.push(await runSeed({ ...base, seed, mutation: 'stale-read' }));
-    expect(results.some((r) => !r.ok && /linearizability violated/.test(r.failure ?? ''))).toBe(true);
+  it('catches the stale-read mutation (gets served from the local map without read-index) on seed 7, its first', async () => {
+    // Clients stick to the node that answered them, so stale followers are asked less often than
+    // by random choice: found with `shoal-sim --seeds 1..100 --mutate stale-read --duration 10s --heal 5s`.
+    const r = await runSeed({ ...base, seed: 7, mutation: 'stale-read' });
+    expect(r.failure).toMatch(/^linearizability violated/);
   });
 
   it('catches the no-fsync mutation (crashes lose acknowledged log entries)', async () => {
