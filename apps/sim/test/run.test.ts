@@ -97,6 +97,31 @@ describe('runSeed', () => {
     expect(r.failure).toMatch(/^acknowledged write lost: op #\d+ .* never applied by node n\d of group kv/);
   });
 
+  it('checks liveness after healing for a system that records elections: a leader, and every later op resolved', async () => {
+    const reads: Omit<RunOptions, 'system'> = { ...base, durationMs: 500, healMs: 2000, workload: { ...DEFAULT_WORKLOAD, putRate: 0 } };
+    // Answers every get (nothing is ever written) but never elects a leader.
+    const leaderless: SystemUnderTest = {
+      name: 'leaderless', mutations: [],
+      start: (ctx) => {
+        ctx.recordRaft({ type: 'hardState', group: 'kv', term: 0, votedFor: null });
+        return { request: () => Promise.resolve({ status: 'ok', value: null }) };
+      },
+    };
+    expect((await runSeed({ ...reads, system: leaderless })).failure).toMatch(/^liveness violated: group kv had no leader between the healing at 500 ms and 1500 ms/);
+    // n1 leads from the start, but every node drops every third request: those stay pending.
+    const hanging: SystemUnderTest = {
+      name: 'hanging', mutations: [],
+      start: (ctx) => {
+        if (ctx.id === 'n1') ctx.recordRaft({ type: 'becameLeader', group: 'kv', term: 1, log: { firstIndex: 1, entries: [] } });
+        let n = 0;
+        return { request: () => (++n % 3 === 0 ? new Promise(() => {}) : Promise.resolve({ status: 'ok', value: null })) };
+      },
+    };
+    expect((await runSeed({ ...reads, system: hanging })).failure).toMatch(/^liveness violated: op #\d+ .* never resolved/);
+    const answering: SystemUnderTest = { ...hanging, name: 'answering', start: (ctx) => ({ ...hanging.start(ctx), request: () => Promise.resolve({ status: 'ok', value: null }) }) };
+    expect((await runSeed({ ...reads, system: answering })).failure).toBeUndefined();
+  });
+
   it('rejects invalid options', async () => {
     await expect(runSeed({ ...base, seed: 1.5 })).rejects.toThrow(RangeError);
     await expect(runSeed({ ...base, healMs: -1 })).rejects.toThrow(/healMs/);
