@@ -211,21 +211,37 @@ export class RaftGroup {
   }
 
   /**
-   * Takes a snapshot with `stateMachine.snapshot()` at the applied index and drops the log
-   * before `index` (default and maximum: that applied index). Runs between two Readies.
-   * Resolves with the snapshot index (unchanged if nothing new was applied).
-   * @throws notSupported without `stateMachine.snapshot`; IoFailed on disk failure (fail-stop).
+   * Takes a snapshot with `stateMachine.snapshot()` at the applied index (or at `snapshotIndex`)
+   * and drops the log before `index` (default and maximum: the snapshot index). Runs between two
+   * Readies. Resolves with the snapshot index (unchanged if it would not be newer).
+   *
+   * `snapshotIndex` (≤ applied) is for a state machine whose durable state lives elsewhere and
+   * covers only a prefix of the applied log (the shard: its checkpoint in the object store); then
+   * `snapshot()` must describe the state at `snapshotIndex` (the shard returns empty data), and
+   * entries after it are re-delivered after a restart.
+   * @throws notSupported without `stateMachine.snapshot`, or for a `snapshotIndex` with a
+   *   membership change after it (the marker records the current membership); ParameterInvalid
+   *   for a `snapshotIndex` that is not an integer in [0, applied]; IoFailed on disk failure (fail-stop).
    */
-  async compact(index?: number): Promise<number> {
+  async compact(index?: number, snapshotIndex?: number): Promise<number> {
     const takeSnapshot = this.#sm.snapshot;
     if (takeSnapshot === undefined) throw notSupported('RaftGroup.compact without stateMachine.snapshot()');
     const stopped = this.#stoppedError();
     if (stopped !== null) throw stopped;
+    if (snapshotIndex !== undefined && (!Number.isSafeInteger(snapshotIndex) || snapshotIndex < 0 || snapshotIndex > this.#node.raft.log.applied)) {
+      throw invalidParameter(`RaftGroup.compact: snapshotIndex must be an integer in [0, ${this.#node.raft.log.applied}] (the applied index), got ${snapshotIndex}`);
+    }
     let result = 0;
+    let refused: ShoalError | null = null;
     await this.#exclusive(async () => {
       const applied = this.#node.raft.log.applied;
+      const at = snapshotIndex ?? applied;
       const cur = this.#storage.snapshot().metadata.index;
-      if (applied > cur) await this.#storage.createSnapshot(applied, this.#node.raft.tracker.confState(), takeSnapshot.call(this.#sm));
+      if (at > cur && at < applied && this.#storage.entries(at + 1, applied + 1, Infinity).some((e) => e.type === 'confChange')) {
+        refused = notSupported(`RaftGroup.compact: a snapshot at ${at} with a membership change after it (up to ${applied})`);
+        return;
+      }
+      if (at > cur) await this.#storage.createSnapshot(at, this.#node.raft.tracker.confState(), takeSnapshot.call(this.#sm));
       const snapIndex = this.#storage.snapshot().metadata.index;
       const to = Math.min(index ?? snapIndex, snapIndex);
       if (to >= this.#storage.firstIndex()) await this.#storage.compact(to);
@@ -234,6 +250,7 @@ export class RaftGroup {
       this.#fail(err);
       throw this.#failure;
     });
+    if (refused !== null) throw refused;
     return result;
   }
 
