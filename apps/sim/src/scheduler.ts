@@ -3,15 +3,20 @@
  * JS thread (DESIGN.md, "Testing"; the FoundationDB / TigerBeetle deterministic-simulation style).
  */
 
-/** Handle of a scheduled event, for {@link Scheduler.cancel}. */
+/** Handle of a scheduled event, for {@link Scheduler.cancel}; `id` is unique within its scheduler. */
 export type EventHandle = { readonly id: number };
 
-/** One queued event: runs `fn` at virtual time `timeMs`; ties broken by insertion `seq`. */
+/**
+ * One queued event (also its {@link EventHandle}, `id` being its insertion sequence): runs `fn`
+ * at virtual time `timeMs`; ties broken by `id`. `done` once it ran or was cancelled.
+ */
 interface Entry {
   readonly timeMs: number;
-  readonly seq: number;
+  readonly id: number;
   readonly fn: () => void;
-  cancelled: boolean;
+  done: boolean;
+  /** The scheduler that queued it (a handle of another scheduler is not cancelled). */
+  readonly owner: Scheduler;
 }
 
 /**
@@ -28,7 +33,8 @@ export class Scheduler {
   #now = 0;
   #seq = 0;
   #heap: Entry[] = [];
-  #live = new Map<number, Entry>();
+  /** Events queued and neither run nor cancelled. */
+  #live = 0;
 
   /** Current virtual time in ms since the start of the run. */
   get nowMs(): number {
@@ -37,7 +43,7 @@ export class Scheduler {
 
   /** Number of events queued and not cancelled. */
   get pending(): number {
-    return this.#live.size;
+    return this.#live;
   }
 
   /**
@@ -48,10 +54,10 @@ export class Scheduler {
     if (!Number.isFinite(timeMs) || timeMs < this.#now) {
       throw new RangeError(`Scheduler.at: time must be a finite number ≥ now (${this.#now} ms), got ${timeMs}`);
     }
-    const entry: Entry = { timeMs, seq: this.#seq++, fn, cancelled: false };
+    const entry: Entry = { timeMs, id: this.#seq++, fn, done: false, owner: this };
     this.#push(entry);
-    this.#live.set(entry.seq, entry);
-    return { id: entry.seq };
+    this.#live++;
+    return entry;
   }
 
   /** Schedules `fn` `delayMs` (finite, ≥ 0) ms from now. @throws RangeError on a bad delay. */
@@ -62,10 +68,10 @@ export class Scheduler {
 
   /** Cancels an event; a no-op if it already ran or was cancelled. */
   cancel(handle: EventHandle): void {
-    const entry = this.#live.get(handle.id);
-    if (entry === undefined) return;
-    entry.cancelled = true;
-    this.#live.delete(handle.id);
+    const entry = handle as Entry;
+    if (entry.owner !== this || entry.done) return;
+    entry.done = true;
+    this.#live--;
   }
 
   /**
@@ -96,8 +102,9 @@ export class Scheduler {
             }
             if (ran >= maxEvents) throw new Error(`event storm: more than ${maxEvents} events before ${endMs} ms (livelock or message storm)`);
             this.#pop();
-            if (top.cancelled) continue;
-            this.#live.delete(top.seq);
+            if (top.done) continue;
+            top.done = true;
+            this.#live--;
             this.#now = top.timeMs;
             top.fn();
             ran++;
@@ -115,37 +122,38 @@ export class Scheduler {
   }
 
   #less(a: Entry, b: Entry): boolean {
-    return a.timeMs < b.timeMs || (a.timeMs === b.timeMs && a.seq < b.seq);
+    return a.timeMs < b.timeMs || (a.timeMs === b.timeMs && a.id < b.id);
   }
 
   #push(entry: Entry): void {
     const h = this.#heap;
+    let i = h.length;
     h.push(entry);
-    let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.#less(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
+      if (!this.#less(entry, h[p])) break;
+      h[i] = h[p];
       i = p;
     }
+    h[i] = entry;
   }
 
   #pop(): void {
     const h = this.#heap;
     const last = h.pop() as Entry;
-    if (h.length === 0) return;
-    h[0] = last;
+    const n = h.length;
+    if (n === 0) return;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= n) break;
       const r = l + 1;
-      let m = i;
-      if (l < h.length && this.#less(h[l], h[m])) m = l;
-      if (r < h.length && this.#less(h[r], h[m])) m = r;
-      if (m === i) return;
-      [h[i], h[m]] = [h[m], h[i]];
+      const m = r < n && this.#less(h[r], h[l]) ? r : l;
+      if (!this.#less(h[m], last)) break;
+      h[i] = h[m];
       i = m;
     }
+    h[i] = last;
   }
 }
 

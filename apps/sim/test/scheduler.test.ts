@@ -85,3 +85,36 @@ describe('Scheduler microtask draining', () => {
     expect(reported.map((r) => (r as Error).message)).toEqual(['lost']);
   });
 });
+
+describe('Scheduler queue', () => {
+  it('runs 5 000 events at random (often equal) times in (time, insertion) order, skipping cancelled ones', async () => {
+    const s = new Scheduler();
+    let x = 12345;
+    const rand = (n: number): number => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x % n;
+    };
+    const expected: Array<[number, number]> = [];
+    const seen: Array<[number, number]> = [];
+    const handles = [];
+    for (let i = 0; i < 5_000; i++) {
+      const t = rand(300);
+      handles.push(s.at(t, () => seen.push([t, i])));
+      expected.push([t, i]);
+    }
+    const cancelled = new Set<number>();
+    for (let k = 0; k < 700; k++) {
+      const i = rand(5_000);
+      s.cancel(handles[i]);
+      cancelled.add(i);
+    }
+    s.cancel({ id: 3 }); // not a handle of this scheduler: ignored
+    expect(s.pending).toBe(5_000 - cancelled.size);
+    expect(await s.runUntil(1_000)).toBe(5_000 - cancelled.size);
+    const want = expected.filter(([, i]) => !cancelled.has(i)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    expect(seen).toEqual(want);
+    expect(s.pending).toBe(0);
+    s.cancel(handles[0]); // already ran: a no-op
+    expect(s.pending).toBe(0);
+  });
+});
