@@ -60,11 +60,15 @@ export const raftKv: SystemUnderTest = {
   name: 'raft-kv',
   mutations: RAFT_MUTATIONS,
   start: (ctx) => new RaftKvProcess(ctx),
-  describeMessage: (bytes) => SENT_DESCRIPTIONS.get(bytes) ?? describeRaftMessage(decode(bytes) as Message),
+  describeMessage: (bytes) => (bytes === lastSent.bytes ? lastSent.description : describeRaftMessage(decode(bytes) as Message)),
 };
 
-/** The description of each message this module encoded, so that the trace need not decode it again. */
-const SENT_DESCRIPTIONS = new WeakMap<Uint8Array, string>();
+/**
+ * The message this module is sending and its description, so that the trace (which describes a
+ * message while it is being sent) need not decode it again. One slot, not a `WeakMap` of every
+ * message: weak entries are costly for the garbage collector.
+ */
+const lastSent: { bytes: Uint8Array | undefined; description: string } = { bytes: undefined, description: '' };
 
 /** A Raft message in a few tokens: `app t3 i7/2 +1 c6`, `voteResp t4 reject`. */
 function describeRaftMessage(m: Message): string {
@@ -226,8 +230,10 @@ class RaftKvProcess implements SimProcess {
     }
     for (const m of rd.messages) {
       const bytes = encode(m);
-      SENT_DESCRIPTIONS.set(bytes, describeRaftMessage(m));
+      lastSent.bytes = bytes;
+      lastSent.description = describeRaftMessage(m);
       this.#env.network.send(this.#ctx.nodes[m.to - 1], bytes);
+      lastSent.bytes = undefined;
     }
     if (this.#ctx.mutation === 'apply-uncommitted') {
       for (const e of rd.entries) if (e.index > this.#appliedIndex) this.#apply(e);
