@@ -13,8 +13,11 @@ const schema = buildSchema('reuse', '', [
 ], false);
 const spec: IndexSpec = { type: 'FLAT', metric: 'L2', dim: 2, params: {} };
 
-/** A disk whose fsyncs of appended data never complete (the process dies before they do). */
-function noSyncDisk(d: Disk): Disk {
+/**
+ * A disk whose fsyncs of appended data never complete once `held.on` is set (the process dies
+ * before they do). Opening needs them: the shard log, a Raft group, persists its election.
+ */
+function noSyncDisk(d: Disk, held: { on: boolean }): Disk {
   return new Proxy(d, {
     get(target, prop) {
       if (prop === 'openAppend') {
@@ -23,7 +26,7 @@ function noSyncDisk(d: Disk): Disk {
           return {
             get size() { return f.size; },
             append: (b) => f.append(b),
-            sync: () => new Promise<void>(() => {}),
+            sync: () => (held.on ? new Promise<void>(() => {}) : f.sync()),
             truncate: (n) => f.truncate(n),
             close: () => f.close(),
           };
@@ -49,7 +52,9 @@ function batch(ids: number[], vectors: number[][]): ColumnBatch {
 describe('segment ids after a crash', () => {
   it('a segment whose id was used by a segment persisted before a crash is searched with its own index, not the stale one', async () => {
     const mem = new MemoryDisk();
-    const before = await open(noSyncDisk(mem));
+    const held = { on: false };
+    const before = await open(noSyncDisk(mem, held));
+    held.on = true;
     // Sealed at once (2 rows), persisted and indexed in the background; its log record never becomes durable.
     void before.insert(batch([1, 2], [[0, 0], [1, 1]]), 10n, 1).catch(() => undefined);
     for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));

@@ -34,7 +34,10 @@ export interface ShardOptions {
   collectionId: bigint;
   shardNo: number;
   schema: CollectionSchema;
-  /** Directory of the shard's write-ahead log on `env.disk`. */
+  /**
+   * Directory of the shard's write-ahead log on `env.disk`: a one-voter Raft group (`<walDir>/wal/`,
+   * `<walDir>/snap/`; see `openRaftWal`). Record-log files of earlier versions directly in it are migrated at open.
+   */
   walDir: string;
   /** Size at which a log file rolls over to the next, in bytes (default 64 MiB; whole files are truncated). */
   walSegmentBytes?: number;
