@@ -4,8 +4,8 @@
  */
 export { Raft } from './raft.ts';
 export type { RaftConfig } from './raft.ts';
-export { RAFT_LIBRARY_MUTATIONS } from './mutations.ts';
-export type { RaftMutation } from './mutations.ts';
+export { RAFT_GROUP_MUTATIONS, RAFT_LIBRARY_MUTATIONS } from './mutations.ts';
+export type { RaftGroupMutation, RaftMutation } from './mutations.ts';
 export { RaftNode } from './node.ts';
 export type { Ready, SoftState } from './node.ts';
 export { MemoryStorage } from './storage.ts';
@@ -21,5 +21,5 @@ export type {
 export { DiskStorage, openDiskStorage } from './group/disk-storage.ts';
 export type { DiskStorageOptions, PersistBatch } from './group/disk-storage.ts';
 export { RaftGroup, openRaftGroup } from './group/raft-group.ts';
-export type { RaftGroupOptions, RaftGroupStatus, RaftStateMachine, RaftTransport } from './group/raft-group.ts';
+export type { RaftGroupObserver, RaftGroupOptions, RaftGroupStatus, RaftStateMachine, RaftTransport } from './group/raft-group.ts';
 export { decodeMessage, encodeMessage } from './group/message-codec.ts';

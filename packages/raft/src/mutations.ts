@@ -27,6 +27,22 @@ export function commitIndexOneShortOfQuorum(matches: readonly number[], quorum: 
   return sorted[Math.max(0, quorum - 2)] ?? 0;
 }
 
+/**
+ * Deliberate defects of the driver `RaftGroup` (packages/raft/src/group/raft-group.ts), planted
+ * through `RaftGroupOptions.mutations` for the simulator's mutation tests; off by default:
+ * - `no-fsync`: the group's storage never fsyncs (a crash loses acknowledged entries and votes);
+ * - `ack-before-fsync`: a Ready's messages are sent and its committed entries applied before its
+ *   entries and hard state are persisted, which happens one tick later (group commit done wrong);
+ * - `forget-hardstate-on-restart`: opening the group ignores the persisted hard state (term,
+ *   vote, commit);
+ * - `apply-uncommitted`: entries are handed to the state machine as soon as they are appended,
+ *   before they commit.
+ */
+export const RAFT_GROUP_MUTATIONS = ['no-fsync', 'ack-before-fsync', 'forget-hardstate-on-restart', 'apply-uncommitted'] as const;
+
+/** One of {@link RAFT_GROUP_MUTATIONS}. */
+export type RaftGroupMutation = (typeof RAFT_GROUP_MUTATIONS)[number];
+
 /** Whether `mutations` (a node's `RaftConfig.mutations`, possibly absent) enables `name`. */
 export function hasMutation(mutations: ReadonlySet<RaftMutation> | undefined, name: RaftMutation): boolean {
   return mutations !== undefined && mutations.has(name);

@@ -9,10 +9,12 @@ import type { Env } from '@shoal/actors';
 import type { ConfChange } from '../conf-change.ts';
 import { decodeConfChange } from '../conf-change.ts';
 import { RaftError } from '../errors.ts';
-import type { RaftMutation } from '../mutations.ts';
+import { RAFT_LIBRARY_MUTATIONS } from '../mutations.ts';
+import type { RaftGroupMutation, RaftMutation } from '../mutations.ts';
 import type { Ready } from '../node.ts';
 import { RaftNode } from '../node.ts';
-import type { ConfState, Entry, Message, NodeId, SnapshotMetadata, StateRole } from '../types.ts';
+import type { Storage } from '../storage.ts';
+import type { ConfState, Entry, HardState, Message, NodeId, SnapshotMetadata, StateRole } from '../types.ts';
 import type { DiskStorage } from './disk-storage.ts';
 import { openDiskStorage } from './disk-storage.ts';
 
@@ -33,6 +35,20 @@ export interface RaftStateMachine {
   snapshot?(): Uint8Array;
   /** Replaces the state by a snapshot (from disk at open, or sent by the leader). */
   restore?(data: Uint8Array, metadata: SnapshotMetadata): void | Promise<void>;
+}
+
+/**
+ * Read-only observation of a group's Ready loop, for tests and the simulator's event trace (which
+ * needs leadership changes, persisted hard states and committed entries as they happen). `node`
+ * is the group's Raft node: read it, never step or advance it. A callback must not throw.
+ */
+export interface RaftGroupObserver {
+  /** A Ready was taken from Raft (nothing of it persisted, sent or applied yet). */
+  ready?(rd: Ready, node: RaftNode): void;
+  /** The Ready's snapshot, entries and hard state reached the storage (durably, unless mutated). */
+  persisted?(rd: Ready, node: RaftNode): void;
+  /** The group stopped on `err` (a disk failure, a state machine or Raft invariant error). */
+  failed?(err: unknown): void;
 }
 
 /** Options of {@link openRaftGroup}. */
@@ -56,8 +72,14 @@ export interface RaftGroupOptions {
   checkQuorum?: boolean;
   maxSizePerMsg?: number;
   maxInflightMsgs?: number;
-  /** Testing hook passed to RaftConfig.mutations. */
-  mutations?: ReadonlySet<RaftMutation>;
+  /**
+   * Testing hook, off by default: planted defects. The Raft library's (`RAFT_LIBRARY_MUTATIONS`)
+   * are passed to RaftConfig.mutations; the group's own (`RAFT_GROUP_MUTATIONS`, see
+   * packages/raft/src/mutations.ts) change this driver.
+   */
+  mutations?: ReadonlySet<RaftMutation | RaftGroupMutation>;
+  /** Testing hook: observes the Ready loop (see {@link RaftGroupObserver}). */
+  observer?: RaftGroupObserver;
   /**
    * Index the caller's own durable state machine already holds (etcd `Config.Applied`): entries
    * ≤ it are not re-delivered after a restart. At most the persisted commit index. Default: the
@@ -109,6 +131,10 @@ export class RaftGroup {
   #serial: Promise<void> = Promise.resolve();
   #failure: ShoalError | null = null;
   #closed = false;
+  readonly #observer: RaftGroupObserver | undefined;
+  readonly #mutations: ReadonlySet<string>;
+  /** Highest index handed to the state machine before commit (`apply-uncommitted` mutation only). */
+  #eagerApplied = 0;
 
   /** Use {@link openRaftGroup}. */
   constructor(env: Env, node: RaftNode, storage: DiskStorage, opts: RaftGroupOptions, tickMs: number) {
@@ -118,6 +144,8 @@ export class RaftGroup {
     this.#transport = opts.transport;
     this.#sm = opts.stateMachine;
     this.#tickMs = tickMs;
+    this.#observer = opts.observer;
+    this.#mutations = opts.mutations ?? new Set();
   }
 
   /** This node's id. */
@@ -340,6 +368,7 @@ export class RaftGroup {
   }
 
   async #handle(rd: Ready): Promise<void> {
+    this.#observer?.ready?.(rd, this.#node);
     if (rd.softState !== undefined) {
       for (const [k, w] of this.#reads) {
         this.#reads.delete(k);
@@ -347,8 +376,29 @@ export class RaftGroup {
       }
     }
     for (const e of rd.entries) this.#settle(e, false);
+    if (this.#mutations.has('apply-uncommitted')) {
+      const eager = rd.entries.filter((e) => e.type === 'normal' && e.data.byteLength > 0);
+      if (eager.length > 0) await this.#sm.apply(eager);
+      this.#eagerApplied = Math.max(this.#eagerApplied, ...rd.entries.map((e) => e.index));
+    }
+    if (this.#mutations.has('ack-before-fsync')) {
+      for (const m of rd.messages) this.#transport.send(m);
+      await this.#applyCommitted(rd);
+      await new Promise<void>((resolve) => this.#env.timers.set(this.#tickMs, resolve));
+      await this.#storage.persist(rd);
+      this.#observer?.persisted?.(rd, this.#node);
+      this.#finish(rd);
+      return;
+    }
     await this.#storage.persist(rd);
+    this.#observer?.persisted?.(rd, this.#node);
     for (const m of rd.messages) this.#transport.send(m);
+    await this.#applyCommitted(rd);
+    this.#finish(rd);
+  }
+
+  /** Restores a Ready's snapshot and applies its committed entries (configuration changes to Raft). */
+  async #applyCommitted(rd: Ready): Promise<void> {
     if (rd.snapshot !== undefined && rd.snapshot.metadata.index > 0) {
       const restore = this.#sm.restore;
       if (restore === undefined) throw notSupported('receiving a snapshot without stateMachine.restore()');
@@ -361,6 +411,7 @@ export class RaftGroup {
     }
     let batch: Entry[] = [];
     for (const e of rd.committedEntries) {
+      if (e.index <= this.#eagerApplied && e.type === 'normal') continue; // applied already (apply-uncommitted mutation)
       if (e.type === 'confChange') {
         if (batch.length > 0) await this.#sm.apply(batch);
         batch = [];
@@ -370,6 +421,10 @@ export class RaftGroup {
       }
     }
     if (batch.length > 0) await this.#sm.apply(batch);
+  }
+
+  /** Advances Raft past a handled Ready and settles what it completed. */
+  #finish(rd: Ready): void {
     this.#node.advance(rd);
     for (const e of rd.committedEntries) this.#settle(e, true);
     for (const rs of rd.readStates) {
@@ -401,6 +456,7 @@ export class RaftGroup {
 
   #fail(err: unknown): void {
     if (this.#failure !== null) return;
+    this.#observer?.failed?.(err);
     const cause = err instanceof Error ? err.message : String(err);
     this.#failure = err instanceof ShoalError && err.code === ErrorCode.IoFailed
       ? err
@@ -445,25 +501,29 @@ export async function openRaftGroup(opts: RaftGroupOptions): Promise<RaftGroup> 
   const electionTick = positiveInt('electionTicks', opts.electionTicks, 10);
   const heartbeatTick = positiveInt('heartbeatTicks', opts.heartbeatTicks, 1);
   if (electionTick <= heartbeatTick) throw invalidParameter(`openRaftGroup: electionTicks (${electionTick}) must exceed heartbeatTicks (${heartbeatTick})`);
-  const storage = await openDiskStorage(opts.env.disk, opts.dir, {
+  const mutations: ReadonlySet<string> = opts.mutations ?? new Set();
+  const disk = mutations.has('no-fsync') ? withoutFsync(opts.env.disk) : opts.env.disk;
+  const storage = await openDiskStorage(disk, opts.dir, {
     ...(opts.confState === undefined ? {} : { confState: opts.confState }),
     ...(opts.segmentBytes === undefined ? {} : { segmentBytes: opts.segmentBytes }),
   });
   try {
     const snap = storage.snapshot();
     const snapIndex = snap.metadata.index;
-    const { hardState, confState } = storage.initialState();
+    const forget = mutations.has('forget-hardstate-on-restart');
+    const { confState } = storage.initialState();
+    const hardState: HardState = forget ? { term: 0, vote: 0, commit: 0 } : storage.initialState().hardState;
     const applied = Math.max(opts.appliedIndex ?? snapIndex, snapIndex);
     if (!Number.isSafeInteger(applied) || applied > hardState.commit && applied > snapIndex) {
       throw invalidParameter(`openRaftGroup: appliedIndex ${opts.appliedIndex} exceeds the persisted commit index ${hardState.commit}`);
     }
     const node = new RaftNode({
-      id: opts.id, storage, electionTick, heartbeatTick, rand: () => opts.env.random.next(), applied,
+      id: opts.id, storage: forget ? withHardState(storage, hardState) : storage, electionTick, heartbeatTick, rand: () => opts.env.random.next(), applied,
       ...(opts.preVote === undefined ? {} : { preVote: opts.preVote }),
       ...(opts.checkQuorum === undefined ? {} : { checkQuorum: opts.checkQuorum }),
       ...(opts.maxSizePerMsg === undefined ? {} : { maxSizePerMsg: opts.maxSizePerMsg }),
       ...(opts.maxInflightMsgs === undefined ? {} : { maxInflightMsgs: opts.maxInflightMsgs }),
-      ...(opts.mutations === undefined ? {} : { mutations: opts.mutations }),
+      mutations: new Set(RAFT_LIBRARY_MUTATIONS.filter((m) => mutations.has(m))),
     });
     if (snapIndex > 0 && applied === snapIndex) {
       if (opts.stateMachine.restore === undefined) throw notSupported('reopening a group with a snapshot without stateMachine.restore()');
@@ -489,4 +549,38 @@ export async function openRaftGroup(opts: RaftGroupOptions): Promise<RaftGroup> 
     await storage.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** `disk` whose append files never fsync (the `no-fsync` mutation): a crash keeps none of their bytes. */
+function withoutFsync(disk: Env['disk']): Env['disk'] {
+  return new Proxy(disk, {
+    get(target, prop, receiver) {
+      if (prop !== 'openAppend') {
+        const v: unknown = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      }
+      return async (path: string) => {
+        const file = await target.openAppend(path);
+        return new Proxy(file, {
+          get(f, p, r) {
+            if (p === 'sync') return () => Promise.resolve();
+            const v: unknown = Reflect.get(f, p, r);
+            return typeof v === 'function' ? v.bind(f) : v;
+          },
+        });
+      };
+    },
+  });
+}
+
+/** `storage` with its recovered hard state replaced (the `forget-hardstate-on-restart` mutation). */
+function withHardState(storage: Storage, hardState: HardState): Storage {
+  return {
+    initialState: () => ({ hardState, confState: storage.initialState().confState }),
+    entries: (lo, hi, maxSize) => storage.entries(lo, hi, maxSize),
+    term: (i) => storage.term(i),
+    firstIndex: () => storage.firstIndex(),
+    lastIndex: () => storage.lastIndex(),
+    snapshot: () => storage.snapshot(),
+  };
 }
