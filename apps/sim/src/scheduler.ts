@@ -76,7 +76,7 @@ export class Scheduler {
 
   /**
    * Runs every event due at or before `endMs` in (time, sequence) order, draining microtasks after
-   * each (without an event-loop turn, see `afterMicrotasks`; a real turn every {@link TURN_EVERY}
+   * each (through `process.nextTick`, without an event-loop turn; a real turn every {@link TURN_EVERY}
    * events and before settling), then advances the clock to `endMs`. Events scheduled while running are run too if due.
    * An exception thrown by an event propagates (the run stops there; the clock stays at its time).
    * `maxEvents` bounds the events this call may run: a system stuck in a message storm or a
@@ -115,7 +115,16 @@ export class Scheduler {
           return;
         }
         if (ran % TURN_EVERY === 0) setImmediate(step);
-        else afterMicrotasks(step);
+        else queueMicrotask(stepAfterMicrotasks);
+      };
+      // Runs after the microtasks queued before it and puts `step` on Node's `process.nextTick`
+      // queue, which Node runs only once V8's microtask queue is empty again
+      // (`processTicksAndRejections`: ticks, then `runMicrotasks()` to exhaustion, repeat), so
+      // `step` runs once every microtask the event queued, and every one those queued, has run,
+      // without a turn of the event loop. Nothing else can run in between: simulated code has no
+      // real I/O or real timers.
+      const stepAfterMicrotasks = (): void => {
+        process.nextTick(step);
       };
       setImmediate(step);
     });
@@ -158,19 +167,8 @@ export class Scheduler {
 }
 
 /**
- * Calls `fn` once every microtask queued so far, and every microtask those queue, has run,
- * without a turn of the event loop: the microtask queued here runs after those already queued and
- * puts `fn` on Node's `process.nextTick` queue, which Node runs only once V8's microtask queue is
- * empty again (`processTicksAndRejections`: ticks, then `runMicrotasks()` to exhaustion, repeat).
- * Nothing else can run in between, because simulated code has no real I/O or real timers.
- */
-function afterMicrotasks(fn: () => void): void {
-  queueMicrotask(() => process.nextTick(fn));
-}
-
-/**
  * Events run between two real event-loop turns: a turn lets Node report unhandled promise
  * rejections (`unhandledRejection` fires only when its tick queue is empty) and lets V8 run its
- * foreground tasks (incremental GC); a few per thousand events cost nothing measurable.
+ * foreground tasks (incremental GC); one turn per 64 events costs little.
  */
 const TURN_EVERY = 64;
