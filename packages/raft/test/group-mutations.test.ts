@@ -48,7 +48,9 @@ describe('RaftGroup observer', () => {
   it('sees each Ready before and after it is persisted, with the persisted hard state', async () => {
     const seen: string[] = [];
     const hard: HardState[] = [];
+    let openedAt: number | undefined;
     const g = await open(new TestDisk(), new Items(), undefined, {
+      opened: (node) => { openedAt = seen.length; expect(node.raft.term).toBe(0); },
       ready: (rd) => seen.push(`ready ${rd.entries.length}`),
       persisted: (rd, node) => {
         seen.push(`persisted ${rd.entries.length}`);
@@ -58,6 +60,7 @@ describe('RaftGroup observer', () => {
     });
     await g.propose(bytes('a'));
     expect(seen.length).toBeGreaterThan(0);
+    expect(openedAt).toBe(0);
     for (let i = 0; i < seen.length; i += 2) {
       expect(seen[i].startsWith('ready')).toBe(true);
       expect(seen[i + 1]).toBe(seen[i].replace('ready', 'persisted'));

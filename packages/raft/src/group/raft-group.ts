@@ -43,6 +43,8 @@ export interface RaftStateMachine {
  * is the group's Raft node: read it, never step or advance it. A callback must not throw.
  */
 export interface RaftGroupObserver {
+  /** `openRaftGroup` created the node from the recovered state (before any Ready, snapshot restore or start). */
+  opened?(node: RaftNode): void;
   /** A Ready was taken from Raft (nothing of it persisted, sent or applied yet). */
   ready?(rd: Ready, node: RaftNode): void;
   /** The Ready's snapshot, entries and hard state reached the storage (durably, unless mutated). */
@@ -382,7 +384,7 @@ export class RaftGroup {
       this.#eagerApplied = Math.max(this.#eagerApplied, ...rd.entries.map((e) => e.index));
     }
     if (this.#mutations.has('ack-before-fsync')) {
-      for (const m of rd.messages) this.#transport.send(m);
+      this.#sendAll(rd.messages);
       await this.#applyCommitted(rd);
       await new Promise<void>((resolve) => this.#env.timers.set(this.#tickMs, resolve));
       await this.#storage.persist(rd);
@@ -392,9 +394,23 @@ export class RaftGroup {
     }
     await this.#storage.persist(rd);
     this.#observer?.persisted?.(rd, this.#node);
-    for (const m of rd.messages) this.#transport.send(m);
+    this.#sendAll(rd.messages);
     await this.#applyCommitted(rd);
     this.#finish(rd);
+  }
+
+  /**
+   * Sends messages. A snapshot handed to the transport is reported as sent (etcd's rafthttp
+   * reports SnapshotFinish once the stream write completes): the leader moves the follower from
+   * snapshot to probe state. Without it, a lost snapshot or a lost reply to it leaves the follower
+   * in snapshot state for good (heartbeats never resume replication); if the follower did not get
+   * it, the probe's rejection triggers a new snapshot.
+   */
+  #sendAll(messages: readonly Message[]): void {
+    for (const m of messages) {
+      this.#transport.send(m);
+      if (m.type === 'snap') this.#node.reportSnapshot(m.to, true);
+    }
   }
 
   /** Restores a Ready's snapshot and applies its committed entries (configuration changes to Raft). */
@@ -525,6 +541,7 @@ export async function openRaftGroup(opts: RaftGroupOptions): Promise<RaftGroup> 
       ...(opts.maxInflightMsgs === undefined ? {} : { maxInflightMsgs: opts.maxInflightMsgs }),
       mutations: new Set(RAFT_LIBRARY_MUTATIONS.filter((m) => mutations.has(m))),
     });
+    opts.observer?.opened?.(node);
     if (snapIndex > 0 && applied === snapIndex) {
       if (opts.stateMachine.restore === undefined) throw notSupported('reopening a group with a snapshot without stateMachine.restore()');
       await opts.stateMachine.restore(snap.data, snap.metadata);
