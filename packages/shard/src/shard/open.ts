@@ -22,8 +22,13 @@ export async function openShard(opts: ShardOptions): Promise<Shard> {
   const { wal, records } = await openRaftWal(opts.env, opts.walDir, {
     afterLsn: cpLsn, ...(opts.walSegmentBytes === undefined ? {} : { segmentBytes: opts.walSegmentBytes }),
   });
-  const shard = new Shard(opts, wal, sealed, cp?.nextSegmentNo ?? 0, cpLsn, cp?.droppedPartitions ?? []);
-  for (const rec of records) shard.applyRecord(decodeRecord(rec.payload, rec.lsn), rec.lsn);
-  await shard.restoreIndexes();
-  return shard;
+  try {
+    const shard = new Shard(opts, wal, sealed, cp?.nextSegmentNo ?? 0, cpLsn, cp?.droppedPartitions ?? []);
+    for (const rec of records) shard.applyRecord(decodeRecord(rec.payload, rec.lsn), rec.lsn);
+    await shard.restoreIndexes();
+    return shard;
+  } catch (err) {
+    await wal.close().catch(() => undefined); // stop the log's group (its timer) before reporting
+    throw err;
+  }
 }

@@ -39,8 +39,10 @@ interface LoggedRecord {
  * @throws ShoalError IoFailed if `records` are not contiguous after `afterLsn`, or on a disk failure.
  */
 export async function startRaftLog(disk: Disk, dir: string, afterLsn: bigint, records: readonly LoggedRecord[], segmentBytes?: number): Promise<void> {
-  await disk.remove(`${dir}/wal`);
-  await disk.remove(`${dir}/snap`);
+  await io(dir, 'removing an unfinished Raft log', async () => {
+    await disk.remove(`${dir}/wal`);
+    await disk.remove(`${dir}/snap`);
+  });
   const storage = await openDiskStorage(disk, dir, { confState: SHARD_LOG_CONF, ...(segmentBytes === undefined ? {} : { segmentBytes }) });
   try {
     const first = Number(afterLsn) + 1;
@@ -63,9 +65,11 @@ export async function startRaftLog(disk: Disk, dir: string, afterLsn: bigint, re
       await storage.persist({ ...(snapshot === undefined ? {} : { snapshot }), entries, ...(done ? { hardState } : {}), mustSync: true });
       snapshot = undefined;
     } while (i < records.length);
-  } finally {
-    await storage.close();
+  } catch (err) {
+    await storage.close().catch(() => undefined);
+    throw err;
   }
+  await storage.close();
 }
 
 /**
@@ -78,11 +82,11 @@ export async function startRaftLog(disk: Disk, dir: string, afterLsn: bigint, re
  * @throws ShoalError IoFailed for a corrupt legacy log (see `openWal`) or a disk failure.
  */
 export async function migrateLegacyWal(disk: Disk, dir: string, afterLsn: bigint, segmentBytes?: number): Promise<boolean> {
-  const names = await disk.list(dir);
+  const names = await io(dir, 'listing', () => disk.list(dir));
   const legacy = names.filter((n) => LEGACY_NAME.test(n));
   if (names.includes(MIGRATED_MARKER)) {
     await removeAll(disk, dir, legacy);
-    await disk.remove(`${dir}/${MIGRATED_MARKER}`);
+    await io(dir, 'removing the migration marker', () => disk.remove(`${dir}/${MIGRATED_MARKER}`));
     return false;
   }
   if (legacy.length === 0) return false;
@@ -94,12 +98,22 @@ export async function migrateLegacyWal(disk: Disk, dir: string, afterLsn: bigint
     await wal.close();
   }
   await startRaftLog(disk, dir, afterLsn, after, segmentBytes);
-  await disk.writeFileAtomic(`${dir}/${MIGRATED_MARKER}`, new Uint8Array(0));
+  await io(dir, 'writing the migration marker', () => disk.writeFileAtomic(`${dir}/${MIGRATED_MARKER}`, new Uint8Array(0)));
   await removeAll(disk, dir, legacy);
-  await disk.remove(`${dir}/${MIGRATED_MARKER}`);
+  await io(dir, 'removing the migration marker', () => disk.remove(`${dir}/${MIGRATED_MARKER}`));
   return true;
 }
 
 async function removeAll(disk: Disk, dir: string, names: readonly string[]): Promise<void> {
-  for (const n of names) await disk.remove(`${dir}/${n}`);
+  for (const n of names) await io(dir, `removing ${n}`, () => disk.remove(`${dir}/${n}`));
+}
+
+/** Runs a disk call, turning a failure into ShoalError IoFailed naming the directory and the step. */
+async function io<T>(dir: string, what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ShoalError) throw err;
+    throw new ShoalError(ErrorCode.IoFailed, `shard log ${dir}: ${what} failed (${err instanceof Error ? err.message : String(err)})`);
+  }
 }

@@ -135,6 +135,7 @@ class RaftWal implements WriteAheadLog {
    * Snapshots the group at `lsn − 1` (no data: the checkpoint holds the state) and drops the log
    * up to it, deleting the record-log files that only hold older entries. Entry `lsn` and later
    * are kept, as the {@link WriteAheadLog} contract says.
+   * @throws ShoalError IoFailed on a disk failure, which stops the log (fail-stop, like appends).
    */
   truncateBefore(lsn: bigint): Promise<void> {
     if (this.#closed) return Promise.reject(this.#error('the log is closed'));
