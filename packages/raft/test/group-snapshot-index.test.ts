@@ -42,6 +42,20 @@ describe('RaftGroup.compact with a snapshotIndex below the applied index', () =>
     await g2.close();
   });
 
+  it('refuses a snapshotIndex with a membership change after it (the marker would record the wrong membership), without stopping the group', async () => {
+    const g = await open(new MemoryDisk(), new External());
+    const before = await g.propose(data);
+    await g.proposeConfChange({ type: 'addLearner', nodeId: 2 });
+    await g.propose(data);
+    const err = await g.compact(undefined, before).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ShoalError);
+    expect((err as ShoalError).code).toBe(ErrorCode.OperationNotSupported);
+    expect((err as ShoalError).message).toMatch(/membership change after it/);
+    expect(g.storage.snapshot().metadata.index).toBe(0);
+    expect(await g.propose(data)).toBeGreaterThan(before);
+    await g.close();
+  });
+
   it('rejects a snapshotIndex beyond the applied index or not an integer, without stopping the group', async () => {
     const g = await open(new MemoryDisk(), new External());
     const i = await g.propose(data);
