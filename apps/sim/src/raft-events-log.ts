@@ -2,6 +2,7 @@
  * The run's Raft event trace for the safety checkers (./checkers/raft-events.ts): nodes record
  * what they did (became leader, committed, applied …) and the simulator stamps each event with
  * the virtual time and the node id, so that events are in time order as the checkers require.
+ * Leadership changes, snapshot installs and failed restarts also go to the readable trace.
  */
 import type { RaftEvent } from './checkers/raft-events.ts';
 import type { Scheduler } from './scheduler.ts';
@@ -34,6 +35,8 @@ export class RaftEventLog {
     this.#events.push({ ...event, node, at } as RaftEvent);
     if (event.type === 'becameLeader') this.#trace.record(at, node, 'raft-leader', `term ${event.term} last index ${event.log.firstIndex + event.log.entries.length - 1}`);
     else if (event.type === 'steppedDown') this.#trace.record(at, node, 'raft-stepdown', `term ${event.term}`);
+    else if (event.type === 'snapshotInstalled') this.#trace.record(at, node, 'raft-snapshot', `${event.fromDisk === true ? 'restored' : 'installed'} ${event.index}/${event.term}`);
+    else if (event.type === 'restartFailed') this.#trace.record(at, node, 'restart-failed', event.reason);
   }
 
   /** Every event recorded so far. */

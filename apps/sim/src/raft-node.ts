@@ -1,22 +1,24 @@
 /**
  * The system under test of `shoal-sim`: a replicated key-value store, one `@shoal/raft`
- * `RaftNode` per simulated node, driven the etcd way (DESIGN.md, "Raft"): `tick()` on a timer,
- * `step()` on each message, and for every `Ready`: persist entries and hard state to a
- * checksummed write-ahead log on the simulated disk (fsync when `mustSync`), send the messages,
- * apply committed entries to the map and answer the clients, serve read-index reads, `advance()`.
- * A restart rebuilds the node from the log (entries and hard state; the map is re-applied from
- * the committed entries). Puts go through the log on the leader; gets use read-index.
+ * `RaftGroup` per simulated node (the production driver: ticks on Env timers, a Ready loop that
+ * persists to `DiskStorage` on the simulated disk with group commit, snapshots and log
+ * compaction; docs/raft-group.md). Raft messages travel through the simulated network encoded
+ * with `encodeMessage`. Puts are proposed on the leader (a follower answers with the leader it
+ * knows); gets use read-index. The map takes a snapshot (`snapshot()` / `restore()`) and the node
+ * compacts its log every `snapshotEvery` applied entries, so lagging and restarted followers catch
+ * up by InstallSnapshot. A restart reopens the group from the disk: the snapshot is restored and
+ * the committed entries after it are re-applied; a restart that finds corrupt data fails, is
+ * reported in the trace (`corruption detected`) and is retried.
  *
- * Not covered yet: snapshots and log compaction, membership changes, leader transfer.
+ * Not covered yet: membership changes, leader transfer.
  */
 import { crc32 } from 'node:zlib';
-import { decode, encode } from '@shoal/actors';
-import type { Env } from '@shoal/actors';
-import { MemoryStorage, RAFT_LIBRARY_MUTATIONS, RaftNode } from '@shoal/raft';
-import type { Entry, HardState, Message, RaftMutation, Ready } from '@shoal/raft';
+import { DiskError, ErrorCode, ShoalError, decode, encode } from '@shoal/actors';
+import type { Disk, Env } from '@shoal/actors';
+import { RAFT_GROUP_MUTATIONS, RAFT_LIBRARY_MUTATIONS, decodeMessage, encodeMessage, openRaftGroup } from '@shoal/raft';
+import type { Entry, HardState, Message, RaftGroup, RaftGroupMutation, RaftMutation, RaftNode, Ready, SnapshotMetadata } from '@shoal/raft';
 import type { KvInput } from './checkers/history.ts';
 import { RAFT_GROUP } from './cluster.ts';
-import { RecordLog } from './record-log.ts';
 import type { KvReply, NodeContext, SimProcess, SystemUnderTest } from './system.ts';
 
 /** Milliseconds (local clock) between two `tick()` calls. */
@@ -25,34 +27,33 @@ export const TICK_MS = 10;
 export const ELECTION_TICKS = 10;
 /** Heartbeat interval in ticks. */
 export const HEARTBEAT_TICKS = 2;
+/** Applied entries between two snapshots (log compactions) when the run does not choose. */
+export const DEFAULT_SNAPSHOT_EVERY = 50;
+/** Milliseconds (local clock) before a restart that failed on corrupt data is retried. */
+export const RESTART_RETRY_MS = 100;
 
 /**
- * Deliberate bugs the checkers must catch (`--mutate`). Those of the node:
- * - `no-fsync`: never fsync the write-ahead log (a crash loses acknowledged entries and votes);
- * - `stale-read`: answer gets from the local map at once, without read-index (stale on followers
- *   and deposed leaders);
- * - `ack-before-fsync`: send a Ready's messages (acks, votes) and apply its entries before its
- *   entries and hard state are written and fsync'd (which happens one tick later);
- * - `apply-uncommitted`: hand entries to the map as soon as they are appended, before they commit;
- * - `forget-hardstate-on-restart`: a restart ignores the persisted hard state (term, vote, commit).
- * And those of the Raft library itself, planted through `RaftConfig.mutations`
- * (`RAFT_LIBRARY_MUTATIONS` of @shoal/raft: `commit-without-quorum`, `vote-twice-in-term`,
- * `ignore-term-on-append`).
+ * Deliberate bugs the checkers must catch (`--mutate`). The node's own: `stale-read` (gets answer
+ * from the local map at once, without read-index: stale on followers and deposed leaders). The
+ * driver's, planted through `RaftGroupOptions.mutations` (`RAFT_GROUP_MUTATIONS` of @shoal/raft:
+ * `no-fsync`, `ack-before-fsync`, `forget-hardstate-on-restart`, `apply-uncommitted`), and the
+ * Raft library's (`RAFT_LIBRARY_MUTATIONS`: `commit-without-quorum`, `vote-twice-in-term`,
+ * `ignore-term-on-append`). See packages/raft/src/mutations.ts.
  */
-export const RAFT_MUTATIONS: readonly string[] = [
-  'no-fsync', 'stale-read', 'ack-before-fsync', 'apply-uncommitted', 'forget-hardstate-on-restart', ...RAFT_LIBRARY_MUTATIONS,
-];
+export const RAFT_MUTATIONS: readonly string[] = ['stale-read', ...RAFT_GROUP_MUTATIONS, ...RAFT_LIBRARY_MUTATIONS];
 
-/** A write-ahead log record: entries to append (overwriting a conflicting suffix), or a hard state. */
-type WalRecord = { kind: 'entries'; entries: Entry[] } | { kind: 'hardState'; hardState: HardState };
-
-/** A put proposed through the log; `req` names the request so its proposer can answer it. */
+/** A put proposed through the log. */
 interface PutCommand {
-  req: string;
   /** The client operation's id (`ClientOp.id`). */
   op: number;
   key: string;
   value: string;
+}
+
+/** The map's snapshot: its pairs and the ids of every client operation applied into it. */
+interface KvSnapshot {
+  kv: Array<[string, string]>;
+  ops: number[];
 }
 
 /** The Raft-replicated key-value store. */
@@ -60,7 +61,7 @@ export const raftKv: SystemUnderTest = {
   name: 'raft-kv',
   mutations: RAFT_MUTATIONS,
   start: (ctx) => new RaftKvProcess(ctx),
-  describeMessage: (bytes) => (bytes === lastSent.bytes ? lastSent.description : describeRaftMessage(decode(bytes) as Message)),
+  describeMessage: (bytes) => (bytes === lastSent.bytes ? lastSent.description : describeRaftMessage(decodeMessage(bytes))),
 };
 
 /**
@@ -70,12 +71,13 @@ export const raftKv: SystemUnderTest = {
  */
 const lastSent: { bytes: Uint8Array | undefined; description: string } = { bytes: undefined, description: '' };
 
-/** A Raft message in a few tokens: `app t3 i7/2 +1 c6`, `voteResp t4 reject`. */
+/** A Raft message in a few tokens: `app t3 i7/2 +1 c6`, `voteResp t4 reject`, `snap t5 i40/4`. */
 function describeRaftMessage(m: Message): string {
   let s = `${m.type} t${m.term}`;
   if (m.index !== 0 || m.logTerm !== 0) s += ` i${m.index}/${m.logTerm}`;
   if (m.entries.length > 0) s += ` +${m.entries.length}`;
   if (m.commit !== 0) s += ` c${m.commit}`;
+  if (m.snapshot !== undefined && m.snapshot.metadata.index > 0) s += ` snapshot ${m.snapshot.metadata.index}/${m.snapshot.metadata.term}`;
   if (m.reject) s += ' reject';
   return s;
 }
@@ -85,167 +87,163 @@ function entryHash(e: Entry): string {
   return `${e.type}:${e.data.byteLength}:${crc32(e.data).toString(16)}`;
 }
 
-/** The planted Raft library defect named by `mutation`, as a `RaftConfig.mutations` set (empty for others). */
-function raftLibraryMutation(mutation: string | undefined): ReadonlySet<RaftMutation> {
-  const m = RAFT_LIBRARY_MUTATIONS.find((name) => name === mutation);
+/** The planted defects named by `mutation` for `RaftGroupOptions.mutations` (empty for others). */
+function groupMutations(mutation: string | undefined): ReadonlySet<RaftMutation | RaftGroupMutation> {
+  const all: readonly (RaftMutation | RaftGroupMutation)[] = [...RAFT_GROUP_MUTATIONS, ...RAFT_LIBRARY_MUTATIONS];
+  const m = all.find((name) => name === mutation);
   return new Set(m === undefined ? [] : [m]);
 }
 
-/** Raft ids are positions in the node list, from 1 (`n1` → 1). */
-function raftId(nodes: readonly string[], id: string): number {
-  return nodes.indexOf(id) + 1;
+/**
+ * `disk` whose `readFile` reads twice and fails with `EIO` when the two reads differ. A checksum
+ * cannot tell a bit flipped on the way from the disk in the last record of the write-ahead log
+ * from a torn tail, and recovery would drop that synced record as torn; comparing two reads
+ * detects the (transient) read corruption instead, and the restart is retried.
+ */
+function verifiedReads(disk: Disk): Disk {
+  return new Proxy(disk, {
+    get(target, prop, receiver) {
+      if (prop === 'readFile') {
+        return async (path: string): Promise<Uint8Array> => {
+          const a = await target.readFile(path);
+          const b = await target.readFile(path);
+          if (!equalBytes(a, b)) throw new DiskError('EIO', path, 'two reads of the file returned different bytes (read corruption)');
+          return a;
+        };
+      }
+      const v: unknown = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** One process (incarnation) of a Raft key-value node. */
 class RaftKvProcess implements SimProcess {
   readonly #ctx: NodeContext;
   readonly #env: Env;
+  readonly #snapshotEvery: number;
   readonly #data = new Map<string, string>();
-  /** Requests of this process waiting for their entry to apply or their read state, by request id. */
-  readonly #waiting = new Map<string, (reply: KvReply) => void>();
-  /** Gets waiting for a read state, by request id. */
-  readonly #reads = new Map<string, string>();
-  #node: RaftNode | undefined;
-  #log: RecordLog | undefined;
-  /** The in-memory view of the persisted log that Raft reads (written after the disk). */
-  #storage: MemoryStorage | undefined;
-  #nextReq = 0;
-  #driving = false;
+  /** Ids of the client operations applied into the map (carried by snapshots). */
+  readonly #ops = new Set<number>();
+  /** Entries seen in Readies and not yet recorded as applied, by index (the empty and configuration entries the map never receives). */
+  readonly #seen = new Map<number, Entry>();
+  #group: RaftGroup | undefined;
   /** The term this node leads, or undefined while it does not lead (for the Raft event trace). */
   #ledTerm: number | undefined;
-  /** Index of the last entry applied to the map. */
+  /** Index of the last entry recorded as applied (or restored from a snapshot). */
   #appliedIndex = 0;
+  /** Index of the latest snapshot this process took or restored. */
+  #snapshotIndex = 0;
+  #compacting = false;
   /** The term and vote last recorded as a `hardState` event (for the term checker). */
   #recordedHardState: { term: number; vote: number } | undefined;
 
   constructor(ctx: NodeContext) {
     this.#ctx = ctx;
     this.#env = ctx.env;
+    this.#snapshotEvery = ctx.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
     this.#env.network.onMessage((_from, bytes) => {
-      if (this.#node === undefined) return; // still recovering: as if not listening yet
-      this.#node.step(decode(bytes) as Message);
-      this.#drive();
+      // still recovering: as if not listening yet
+      this.#group?.receive(decodeMessage(bytes));
     });
-    void this.#recover().then(() => this.#scheduleTick());
+    this.#open();
   }
 
   /** Handles a client request: puts on the leader through the log, gets by read-index. */
   request(input: KvInput, opId: number): Promise<KvReply> {
-    const node = this.#node;
-    if (node === undefined) return Promise.resolve({ status: 'fail', reason: 'recovering' });
+    const group = this.#group;
+    if (group === undefined) return Promise.resolve({ status: 'fail', reason: 'recovering' });
     if (input.kind !== 'put' && input.kind !== 'get') return Promise.resolve({ status: 'fail', reason: `${input.kind} is not supported yet` });
-    if (input.kind === 'get' && this.#ctx.mutation === 'stale-read') return Promise.resolve({ status: 'ok', value: this.#data.get(input.key) ?? null });
-    const req = `${this.#ctx.id}.${this.#ctx.incarnation}.${this.#nextReq++}`;
+    if (input.kind === 'get') {
+      if (this.#ctx.mutation === 'stale-read') return Promise.resolve({ status: 'ok', value: this.#data.get(input.key) ?? null });
+      // Resolves once this node has applied the read point: the map is at least that fresh.
+      return group.readIndex().then(
+        () => ({ status: 'ok', value: this.#data.get(input.key) ?? null }),
+        (err: unknown) => ({ status: 'fail', reason: err instanceof Error ? err.message : String(err) }),
+      );
+    }
+    const { state, lead } = group.status();
+    if (state !== 'leader') {
+      return Promise.resolve(lead > 0 && lead <= this.#ctx.nodes.length
+        ? { status: 'fail', reason: 'not the leader', leader: this.#ctx.nodes[lead - 1] }
+        : { status: 'fail', reason: 'not the leader' });
+    }
+    // Any rejection after the proposal (overwritten, replaced by a snapshot, group stopped) leaves
+    // the outcome unknown to this node: no answer, the client times out.
     return new Promise((resolve) => {
-      try {
-        if (input.kind === 'put') {
-          if (node.raft.state !== 'leader') {
-            const lead = node.raft.lead;
-            resolve(lead > 0 && lead <= this.#ctx.nodes.length
-              ? { status: 'fail', reason: 'not the leader', leader: this.#ctx.nodes[lead - 1] }
-              : { status: 'fail', reason: 'not the leader' });
-            return;
-          }
-          node.propose(encode({ req, op: opId, key: input.key, value: input.value } satisfies PutCommand));
-        } else {
-          node.readIndex(new TextEncoder().encode(req));
-          this.#reads.set(req, input.key);
-        }
-      } catch (err) {
-        resolve({ status: 'fail', reason: err instanceof Error ? err.message : String(err) });
-        return;
-      }
-      this.#waiting.set(req, resolve);
-      this.#drive();
+      group.propose(encode({ op: opId, key: input.key, value: input.value } satisfies PutCommand)).then(() => resolve({ status: 'ok' }), () => undefined);
     });
   }
 
-  /** Rebuilds storage from the write-ahead log and creates the Raft node. */
-  async #recover(): Promise<void> {
-    const { records, log } = await RecordLog.open(this.#env.disk, 'raft.wal');
-    const storage = new MemoryStorage({ voters: this.#ctx.nodes.map((_, i) => i + 1), learners: [] });
-    for (const bytes of records) {
-      const rec = decode(bytes) as WalRecord;
-      if (rec.kind === 'entries') storage.append(rec.entries);
-      else if (this.#ctx.mutation !== 'forget-hardstate-on-restart') storage.setHardState(rec.hardState);
-    }
-    this.#log = log;
-    this.#storage = storage;
-    this.#recordHardState(storage.initialState().hardState);
-    // The map is rebuilt by re-applying the committed entries from index 1.
+  /** Opens the group from the disk; a failure on corrupt data is traced and retried after {@link RESTART_RETRY_MS}. */
+  #open(): void {
+    // The map is rebuilt from the snapshot (a `snapshotInstalled` event) and the committed entries after it.
     if (this.#ctx.incarnation > 0) this.#ctx.recordRaft({ type: 'restarted', group: RAFT_GROUP, appliedIndex: 0 });
-    this.#node = new RaftNode({
-      id: raftId(this.#ctx.nodes, this.#ctx.id), storage, electionTick: ELECTION_TICKS, heartbeatTick: HEARTBEAT_TICKS,
-      rand: () => this.#env.random.next(), checkQuorum: true, preVote: true, mutations: raftLibraryMutation(this.#ctx.mutation),
+    this.#data.clear();
+    this.#ops.clear();
+    this.#seen.clear();
+    this.#appliedIndex = 0;
+    this.#snapshotIndex = 0;
+    this.#recordedHardState = undefined;
+    const self = this;
+    openRaftGroup({
+      env: { ...this.#env, disk: verifiedReads(this.#env.disk) },
+      dir: 'raft',
+      id: this.#ctx.nodes.indexOf(this.#ctx.id) + 1,
+      confState: { voters: this.#ctx.nodes.map((_, i) => i + 1), learners: [] },
+      transport: { send: (m) => this.#send(m) },
+      stateMachine: {
+        apply: (entries) => this.#apply(entries),
+        snapshot: () => this.#takeSnapshot(),
+        restore: (data, metadata) => this.#restore(data, metadata),
+      },
+      tickMs: TICK_MS, electionTicks: ELECTION_TICKS, heartbeatTicks: HEARTBEAT_TICKS, preVote: true, checkQuorum: true,
+      mutations: groupMutations(this.#ctx.mutation),
+      observer: {
+        opened: (node) => self.#recordHardState(node.raft.hardState()),
+        ready: (rd, node) => self.#onReady(rd, node),
+        persisted: (rd, node) => self.#onPersisted(rd, node),
+        failed: (err) => {
+          // The simulated disk does not fail writes: a stopped group is a bug (a Raft invariant, …). Fail the seed.
+          void Promise.reject(new Error(`node ${self.#ctx.id}: raft group stopped: ${err instanceof Error ? err.message : String(err)}`));
+        },
+      },
+    }).then((group) => {
+      this.#group = group;
+    }, (err: unknown) => {
+      if (!(err instanceof ShoalError && err.code === ErrorCode.IoFailed)) throw err;
+      this.#ctx.recordRaft({ type: 'restartFailed', group: RAFT_GROUP, reason: `corruption detected: ${err.message}` });
+      this.#env.timers.set(RESTART_RETRY_MS, () => this.#open());
     });
   }
 
-  #scheduleTick(): void {
-    this.#env.timers.set(TICK_MS, () => {
-      this.#node?.tick();
-      this.#drive();
-      this.#scheduleTick();
-    });
+  #send(m: Message): void {
+    const bytes = encodeMessage(m);
+    lastSent.bytes = bytes;
+    lastSent.description = describeRaftMessage(m);
+    this.#env.network.send(this.#ctx.nodes[m.to - 1], bytes);
+    lastSent.bytes = undefined;
   }
 
-  /** Processes every pending `Ready`, one at a time (persisting is asynchronous). */
-  #drive(): void {
-    if (this.#driving) return;
-    this.#driving = true;
-    void this.#drain().finally(() => {
-      this.#driving = false;
-    });
+  /** Records leadership changes and remembers the Ready's entries (for the `applied` events of those the map never sees). */
+  #onReady(rd: Ready, node: RaftNode): void {
+    this.#recordLeadership(node);
+    for (const e of rd.entries) this.#seen.set(e.index, e);
+    for (const e of rd.committedEntries) if (e.index > this.#appliedIndex) this.#seen.set(e.index, e);
   }
 
-  async #drain(): Promise<void> {
-    const node = this.#node;
-    const log = this.#log;
-    const storage = this.#storage;
-    if (node === undefined || log === undefined || storage === undefined) return;
-    while (node.hasReady()) {
-      const rd = node.ready();
-      this.#recordLeadership(node);
-      const ackFirst = this.#ctx.mutation === 'ack-before-fsync';
-      if (ackFirst) {
-        this.#ackAndApply(rd, node);
-        // the write and fsync lag one tick behind the acks (a group commit done wrong)
-        await new Promise<void>((resolve) => this.#env.timers.set(TICK_MS, resolve));
-      }
-      await this.#persist(log, rd);
-      storage.append(rd.entries);
-      if (rd.hardState !== undefined) {
-        storage.setHardState(rd.hardState);
-        this.#recordHardState(rd.hardState);
-      }
-      if (!ackFirst) this.#ackAndApply(rd, node);
-      for (const rs of rd.readStates) this.#answerRead(new TextDecoder().decode(rs.context));
-      node.advance(rd);
-    }
-  }
-
-  /** Sends a Ready's messages and applies its committed entries (and, mutated, its new ones). */
-  #ackAndApply(rd: Ready, node: RaftNode): void {
+  /** Records the persisted hard state and the entries the Ready commits. */
+  #onPersisted(rd: Ready, node: RaftNode): void {
+    if (rd.hardState !== undefined) this.#recordHardState(rd.hardState);
     for (const e of rd.committedEntries) {
       this.#ctx.recordRaft({ type: 'committed', group: RAFT_GROUP, index: e.index, term: e.term, hash: entryHash(e), currentTerm: node.raft.term });
     }
-    for (const m of rd.messages) {
-      const bytes = encode(m);
-      lastSent.bytes = bytes;
-      lastSent.description = describeRaftMessage(m);
-      this.#env.network.send(this.#ctx.nodes[m.to - 1], bytes);
-      lastSent.bytes = undefined;
-    }
-    if (this.#ctx.mutation === 'apply-uncommitted') {
-      for (const e of rd.entries) if (e.index > this.#appliedIndex) this.#apply(e);
-    }
-    for (const e of rd.committedEntries) if (e.index > this.#appliedIndex) this.#apply(e);
-  }
-
-  async #persist(log: RecordLog, rd: Ready): Promise<void> {
-    if (rd.snapshot !== undefined) throw new Error('raft-kv: snapshots are not supported yet by the simulated node');
-    if (rd.entries.length > 0) await log.append(encode({ kind: 'entries', entries: rd.entries } satisfies WalRecord));
-    if (rd.hardState !== undefined) await log.append(encode({ kind: 'hardState', hardState: rd.hardState } satisfies WalRecord));
-    if (rd.mustSync && this.#ctx.mutation !== 'no-fsync') await log.sync();
   }
 
   /** Records a `hardState` event when the persisted (or recovered) term or vote differs from the last one recorded. */
@@ -270,28 +268,68 @@ class RaftKvProcess implements SimProcess {
     this.#ledTerm = leads;
   }
 
-  #apply(e: Entry): void {
-    this.#appliedIndex = e.index;
-    if (e.type !== 'normal' || e.data.byteLength === 0) {
-      this.#ctx.recordRaft({ type: 'applied', group: RAFT_GROUP, index: e.index, term: e.term, hash: entryHash(e) });
-      return; // the leader's empty entry of its term
+  /** The state machine's `apply`: puts into the map, with an `applied` event for each entry (and the skipped empty ones before it). */
+  #apply(entries: Entry[]): void {
+    for (const e of entries) {
+      for (let i = this.#appliedIndex + 1; i < e.index; i++) {
+        const skipped = this.#seen.get(i);
+        if (skipped === undefined) break;
+        this.#recordApplied(skipped, undefined);
+      }
+      const cmd = decode(e.data) as PutCommand;
+      this.#data.set(cmd.key, cmd.value);
+      this.#ops.add(cmd.op);
+      this.#recordApplied(e, [cmd.op]);
     }
-    const cmd = decode(e.data) as PutCommand;
-    this.#ctx.recordRaft({ type: 'applied', group: RAFT_GROUP, index: e.index, term: e.term, hash: entryHash(e), opIds: [cmd.op] });
-    this.#data.set(cmd.key, cmd.value);
-    const resolve = this.#waiting.get(cmd.req);
-    if (resolve !== undefined) {
-      this.#waiting.delete(cmd.req);
-      resolve({ status: 'ok' });
-    }
+    if (this.#appliedIndex - this.#snapshotIndex >= this.#snapshotEvery) this.#compact();
   }
 
-  #answerRead(req: string): void {
-    const key = this.#reads.get(req);
-    const resolve = this.#waiting.get(req);
-    if (key === undefined || resolve === undefined) return;
-    this.#reads.delete(req);
-    this.#waiting.delete(req);
-    resolve({ status: 'ok', value: this.#data.get(key) ?? null });
+  #recordApplied(e: Entry, opIds: number[] | undefined): void {
+    this.#appliedIndex = e.index;
+    this.#seen.delete(e.index);
+    this.#ctx.recordRaft({ type: 'applied', group: RAFT_GROUP, index: e.index, term: e.term, hash: entryHash(e), ...(opIds === undefined ? {} : { opIds }) });
+  }
+
+  /** Takes a snapshot and drops the log before it (in the background: the group runs it between two Readies). */
+  #compact(): void {
+    const group = this.#group;
+    if (group === undefined || this.#compacting) return;
+    this.#compacting = true;
+    group.compact().then((index) => {
+      this.#snapshotIndex = Math.max(this.#snapshotIndex, index);
+    }, () => undefined /* a stopped group is reported by the observer */).finally(() => {
+      this.#compacting = false;
+    });
+  }
+
+  /** The state machine's `snapshot`: the map and its op ids, CRC-32 protected (`[u32 crc LE][payload]`). */
+  #takeSnapshot(): Uint8Array {
+    const payload = encode({ kv: [...this.#data], ops: [...this.#ops] } satisfies KvSnapshot);
+    const out = new Uint8Array(4 + payload.byteLength);
+    new DataView(out.buffer).setUint32(0, crc32(payload), true);
+    out.set(payload, 4);
+    return out;
+  }
+
+  /**
+   * The state machine's `restore` (a snapshot on disk at open, or sent by the leader).
+   * @throws ShoalError IoFailed if the snapshot's checksum does not match (corrupt data).
+   */
+  #restore(data: Uint8Array, metadata: SnapshotMetadata): void {
+    const payload = data.subarray(4);
+    if (data.byteLength < 4 || new DataView(data.buffer, data.byteOffset, 4).getUint32(0, true) !== crc32(payload)) {
+      throw new ShoalError(ErrorCode.IoFailed, `raft-kv node ${this.#ctx.id}: snapshot ${metadata.index}/${metadata.term} is corrupt (checksum mismatch)`);
+    }
+    const snap = decode(payload) as KvSnapshot;
+    this.#data.clear();
+    for (const [k, v] of snap.kv) this.#data.set(k, v);
+    this.#ops.clear();
+    for (const op of snap.ops) this.#ops.add(op);
+    for (const i of [...this.#seen.keys()]) if (i <= metadata.index) this.#seen.delete(i);
+    this.#appliedIndex = metadata.index;
+    this.#snapshotIndex = metadata.index;
+    this.#ctx.recordRaft({
+      type: 'snapshotInstalled', group: RAFT_GROUP, index: metadata.index, term: metadata.term, opIds: snap.ops, fromDisk: this.#group === undefined,
+    });
   }
 }

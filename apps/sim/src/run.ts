@@ -38,6 +38,13 @@ export const MAX_EVENTS_PER_SECOND = 20_000;
  */
 export const HEAL_LEADER_BOUND_MS = 2000;
 
+/**
+ * Applied entries between two snapshots in a `--swarm` run: drawn per seed in [5, 60], small
+ * enough that lagging and restarted followers often catch up by InstallSnapshot. Without
+ * `--swarm` the system's default.
+ */
+export const SWARM_SNAPSHOT_EVERY = { min: 5, max: 60 } as const;
+
 /** Options of {@link runSeed}; times in virtual ms. */
 export interface RunOptions {
   /** The run seed (a safe integer). */
@@ -73,6 +80,10 @@ export interface RunResult {
   history: ClientOp[];
   /** The Raft events the nodes recorded (empty for a system without Raft). */
   raftEvents: RaftEvent[];
+  /** Snapshots nodes installed from a leader (InstallSnapshot; not their own restored at restart). */
+  snapshotsInstalled: number;
+  /** Restarts that failed (corruption detected) and were retried. */
+  failedRestarts: number;
   network: NetworkStats;
 }
 
@@ -93,8 +104,12 @@ export async function runSeed(opts: RunOptions): Promise<RunResult> {
   const network = new SimNetwork(scheduler, deriveRandom(seed, 'network'), trace, faults.network, opts.system.describeMessage?.bind(opts.system));
   let diskFaults: DiskFaults = faults.disk;
   const raftEventLog = new RaftEventLog(scheduler, trace);
+  const snapshotEvery = opts.swarm
+    ? SWARM_SNAPSHOT_EVERY.min + deriveRandom(seed, 'snapshots').int(SWARM_SNAPSHOT_EVERY.max - SWARM_SNAPSHOT_EVERY.min + 1)
+    : undefined;
+  const system: SystemUnderTest = snapshotEvery === undefined ? opts.system : { ...opts.system, start: (ctx) => opts.system.start({ ...ctx, snapshotEvery }) };
   const cluster = new SimCluster({
-    seed, nodes: opts.nodes, scheduler, trace, network, system: opts.system, diskFaults: () => diskFaults, mutation: opts.mutation,
+    seed, nodes: opts.nodes, scheduler, trace, network, system, diskFaults: () => diskFaults, mutation: opts.mutation,
     raftEvents: raftEventLog,
   });
   const clockRandom = deriveRandom(seed, 'clock');
@@ -111,7 +126,7 @@ export async function runSeed(opts: RunOptions): Promise<RunResult> {
   };
   process.on('unhandledRejection', onRejection);
   try {
-    trace.record(0, '-', 'run', `seed ${seed} nodes ${opts.nodes} system ${opts.system.name}${opts.mutation === undefined ? '' : ` mutation ${opts.mutation}`}`);
+    trace.record(0, '-', 'run', `seed ${seed} nodes ${opts.nodes} system ${opts.system.name}${snapshotEvery === undefined ? '' : ` snapshot-every ${snapshotEvery}`}${opts.mutation === undefined ? '' : ` mutation ${opts.mutation}`}`);
     cluster.startAll();
     nemesis.start();
     workload.start();
@@ -134,7 +149,11 @@ export async function runSeed(opts: RunOptions): Promise<RunResult> {
   const raftEvents = raftEventLog.events();
   failure ??= checkRun(history, raftEvents, cluster.ids, { healedAt: opts.durationMs, healMs: opts.healMs, endAt, workload: workloadOptions });
   if (failure !== undefined) trace.record(scheduler.nowMs, '-', 'FAIL', failure.split('\n')[0]);
-  return { seed, ok: failure === undefined, failure, traceHash: trace.digest(), trace, faults, history, raftEvents, network: { ...network.stats } };
+  const snapshotsInstalled = raftEvents.filter((e) => e.type === 'snapshotInstalled' && e.fromDisk !== true).length;
+  const failedRestarts = raftEvents.filter((e) => e.type === 'restartFailed').length;
+  return {
+    seed, ok: failure === undefined, failure, traceHash: trace.digest(), trace, faults, history, raftEvents, snapshotsInstalled, failedRestarts, network: { ...network.stats },
+  };
 }
 
 /** When the healing phase started and the trace ended (virtual ms), and the workload, for {@link checkRun}. */

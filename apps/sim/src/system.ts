@@ -19,6 +19,8 @@ export interface NodeContext {
   incarnation: number;
   /** The `--mutate` name, if any: a deliberate bug the system enables so the checkers must catch it. */
   mutation: string | undefined;
+  /** Applied entries between two snapshots (log compactions) of a system that takes them; the system's default if absent. */
+  snapshotEvery?: number;
   /** Records a Raft event of this node for the safety checkers (time and node are filled in). */
   recordRaft: (event: RaftEventInput) => void;
 }

@@ -17,7 +17,10 @@
  *   of the client operations (`ClientOp.id`) the entry carries, if any.
  * - `crashed` / `restarted` for node crashes; `restarted.appliedIndex` is the index the state
  *   machine was restored to (its snapshot, or 0).
- * - `snapshotInstalled` when a follower replaces its state with a leader's snapshot.
+ * - `snapshotInstalled` when a node replaces its state by a snapshot: a leader's (InstallSnapshot)
+ *   or, at a restart (after `restarted`), its own from disk (`fromDisk`), with the ids of the
+ *   client operations the snapshot's state includes (`opIds`).
+ * - `restartFailed` when a restart could not recover (e.g. corruption detected); it is retried.
  * - `hardState` when a node's persisted term or vote changed (after the write reached the disk),
  *   and on every restart with the hard state it recovered.
  * - optionally `log`: any node's whole log at any moment (e.g. at the end of a run), which
@@ -55,8 +58,15 @@ export interface AppliedEvent extends RaftEventBase {
 export interface CrashedEvent extends RaftEventBase { readonly type: 'crashed' }
 /** The node restarted; its state machine was restored to `appliedIndex` (0 = empty). */
 export interface RestartedEvent extends RaftEventBase { readonly type: 'restarted'; readonly appliedIndex: number }
-/** The node installed a snapshot covering entries up to `(index, term)`. */
-export interface SnapshotInstalledEvent extends RaftEventBase { readonly type: 'snapshotInstalled'; readonly index: number; readonly term: number }
+/**
+ * The node installed a snapshot covering entries up to `(index, term)`: a leader's, or its own from
+ * disk at a restart (`fromDisk`). `opIds`: the client operations whose writes the snapshot holds.
+ */
+export interface SnapshotInstalledEvent extends RaftEventBase {
+  readonly type: 'snapshotInstalled'; readonly index: number; readonly term: number; readonly opIds?: readonly number[]; readonly fromDisk?: boolean;
+}
+/** A restart failed (`reason`, e.g. corruption detected by a checksum); the node stays down and retries. */
+export interface RestartFailedEvent extends RaftEventBase { readonly type: 'restartFailed'; readonly reason: string }
 /**
  * The node persisted (or, on restart, recovered) term `term` and vote `votedFor` (a node id, or
  * null for no vote in this term).
@@ -68,7 +78,7 @@ export interface LogEvent extends RaftEventBase { readonly type: 'log'; readonly
 /** One recorded Raft event. */
 export type RaftEvent =
   | BecameLeaderEvent | SteppedDownEvent | CommittedEvent | AppliedEvent
-  | CrashedEvent | RestartedEvent | SnapshotInstalledEvent | HardStateEvent | LogEvent;
+  | CrashedEvent | RestartedEvent | SnapshotInstalledEvent | RestartFailedEvent | HardStateEvent | LogEvent;
 
 /** Renders `(index 7, term 3, hash "ab")` for messages. */
 export function describeEntry(index: number, term: number, hash: string): string {
@@ -119,7 +129,8 @@ export function validateRaftEvents(events: readonly RaftEvent[], where: string):
       case 'hardState': term(e.term, 'term'); if (e.votedFor !== null && typeof e.votedFor !== 'string') bad('votedFor', 'a node id or null'); break;
       case 'log': log(e.log); break;
       case 'crashed': break;
-      default: bad('type', 'one of becameLeader, steppedDown, committed, applied, crashed, restarted, snapshotInstalled, hardState, log');
+      case 'restartFailed': if (typeof e.reason !== 'string') bad('reason', 'a string'); break;
+      default: bad('type', 'one of becameLeader, steppedDown, committed, applied, crashed, restarted, snapshotInstalled, restartFailed, hardState, log');
     }
   });
 }

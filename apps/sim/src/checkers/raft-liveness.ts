@@ -23,7 +23,8 @@ export interface Replicas {
 /**
  * No acknowledged write is lost: every write (put, append, cas) that the client saw succeed
  * (`outcome.status === 'ok'`) is applied, by the end of the trace, by every node of its group —
- * found through the `opIds` of `applied` events. Run it on a trace that ends after healing and
+ * found through the `opIds` of `applied` and `snapshotInstalled` events (a write included in a
+ * snapshot the node installed counts as applied). Run it on a trace that ends after healing and
  * catch-up. A successful cas whose comparison failed changes nothing but is still an applied op.
  * @param history the client operations.
  * @param events the Raft trace.
@@ -38,7 +39,7 @@ export function checkAckedWritesApplied(history: readonly ClientOp[], events: re
   const appliedBy = new Map<string, Set<number>>();
   const lastIndex = new Map<string, number>();
   for (const e of events) {
-    if (e.type !== 'applied') continue;
+    if (e.type !== 'applied' && e.type !== 'snapshotInstalled') continue;
     const at = `${e.group}\u0000${e.node}`;
     lastIndex.set(at, e.index);
     let set = appliedBy.get(at);
