@@ -191,7 +191,6 @@ class RaftKvProcess implements SimProcess {
     this.#appliedIndex = 0;
     this.#snapshotIndex = 0;
     this.#recordedHardState = undefined;
-    const self = this;
     openRaftGroup({
       env: { ...this.#env, disk: verifiedReads(this.#env.disk) },
       dir: 'raft',
@@ -206,12 +205,12 @@ class RaftKvProcess implements SimProcess {
       tickMs: TICK_MS, electionTicks: ELECTION_TICKS, heartbeatTicks: HEARTBEAT_TICKS, preVote: true, checkQuorum: true,
       mutations: groupMutations(this.#ctx.mutation),
       observer: {
-        opened: (node) => self.#recordHardState(node.raft.hardState()),
-        ready: (rd, node) => self.#onReady(rd, node),
-        persisted: (rd, node) => self.#onPersisted(rd, node),
+        opened: (node) => this.#recordHardState(node.raft.hardState()),
+        ready: (rd, node) => this.#onReady(rd, node),
+        persisted: (rd, node) => this.#onPersisted(rd, node),
         failed: (err) => {
           // The simulated disk does not fail writes: a stopped group is a bug (a Raft invariant, …). Fail the seed.
-          void Promise.reject(new Error(`node ${self.#ctx.id}: raft group stopped: ${err instanceof Error ? err.message : String(err)}`));
+          void Promise.reject(new Error(`node ${this.#ctx.id}: raft group stopped: ${err instanceof Error ? err.message : String(err)}`));
         },
       },
     }).then((group) => {
