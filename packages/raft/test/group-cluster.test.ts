@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, MemoryDisk, ShoalError } from '@shoal/actors';
+import { MemoryDisk } from '@shoal/actors';
 import { fakeEnv, flush } from '../../actors/test/helpers/fake-env.ts';
-import { MessageType, RaftError, decodeMessage, encodeMessage, message, openRaftGroup } from '../src/index.ts';
+import { RaftError, decodeMessage, encodeMessage, openRaftGroup } from '../src/index.ts';
 import type { Entry, Message, RaftGroup, RaftStateMachine } from '../src/index.ts';
 
 class Log implements RaftStateMachine {
@@ -181,27 +181,5 @@ describe('RaftGroup membership changes', () => {
     expect(sent.some((m) => m.to === 2)).toBe(true); // learner 2 is known again without re-delivery
     expect(await g2.propose(bytes('after'))).toBeGreaterThan(ccIndex);
     await g2.close();
-  });
-});
-
-describe('encodeMessage / decodeMessage', () => {
-  it('round-trips a message with entry data, context and snapshot data exactly', () => {
-    const m = message({
-      type: MessageType.App, to: 2, from: 1, term: 3, index: 4, logTerm: 2, commit: 4,
-      entries: [{ index: 5, term: 3, type: 'normal', data: new Uint8Array([0, 255, 1]) }],
-      context: new Uint8Array([9]),
-      snapshot: { metadata: { index: 4, term: 2, confState: { voters: [1, 2], learners: [] } }, data: new Uint8Array([1, 2, 3]) },
-    });
-    const back = decodeMessage(encodeMessage(m));
-    expect(back).toEqual(m);
-    expect(back.entries[0].data).toBeInstanceOf(Uint8Array);
-  });
-
-  it('rejects bytes that are not a Raft message', () => {
-    for (const b of [new Uint8Array([0xc1]), encodeMessage({ type: 'app' } as Message), new Uint8Array([1])]) {
-      const err = (() => { try { decodeMessage(b); } catch (e) { return e; } return undefined; })();
-      expect(err).toBeInstanceOf(ShoalError);
-      expect((err as ShoalError).code).toBe(ErrorCode.ParameterInvalid);
-    }
   });
 });
