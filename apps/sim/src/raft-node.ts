@@ -102,7 +102,7 @@ function groupMutations(mutation: string | undefined): ReadonlySet<RaftMutation 
  */
 function verifiedReads(disk: Disk): Disk {
   return new Proxy(disk, {
-    get(target, prop, receiver) {
+    get(target, prop) {
       if (prop === 'readFile') {
         return async (path: string): Promise<Uint8Array> => {
           const a = await target.readFile(path);
@@ -111,7 +111,8 @@ function verifiedReads(disk: Disk): Disk {
           return a;
         };
       }
-      const v: unknown = Reflect.get(target, prop, receiver);
+      // the target itself as the receiver: its getters and methods may use private fields
+      const v: unknown = Reflect.get(target, prop, target);
       return typeof v === 'function' ? v.bind(target) : v;
     },
   });
@@ -216,7 +217,8 @@ class RaftKvProcess implements SimProcess {
     }).then((group) => {
       this.#group = group;
     }, (err: unknown) => {
-      if (!(err instanceof ShoalError && err.code === ErrorCode.IoFailed)) throw err;
+      // Only corrupt data (detected by a checksum or by two reads that differ) is expected here: anything else is a bug.
+      if (!(err instanceof ShoalError && err.code === ErrorCode.IoFailed && /corrupt|EIO/.test(err.message))) throw err;
       this.#ctx.recordRaft({ type: 'restartFailed', group: RAFT_GROUP, reason: `corruption detected: ${err.message}` });
       this.#env.timers.set(RESTART_RETRY_MS, () => this.#open());
     });

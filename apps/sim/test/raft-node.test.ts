@@ -9,7 +9,7 @@ import type { SystemUnderTest } from '../src/system.ts';
 function corruptFirstWalRead(disk: Disk, onCorrupt: () => void): Disk {
   let done = false;
   return new Proxy(disk, {
-    get(target, prop, receiver) {
+    get(target, prop) {
       if (prop === 'readFile') {
         return async (path: string): Promise<Uint8Array> => {
           const data = await target.readFile(path);
@@ -21,7 +21,7 @@ function corruptFirstWalRead(disk: Disk, onCorrupt: () => void): Disk {
           return data;
         };
       }
-      const v: unknown = Reflect.get(target, prop, receiver);
+      const v: unknown = Reflect.get(target, prop, target);
       return typeof v === 'function' ? v.bind(target) : v;
     },
   });

@@ -5,7 +5,7 @@
  * protocol, go.etcd.io/raft doc.go). See docs/raft-group.md.
  */
 import { ErrorCode, ShoalError, invalidParameter, notSupported } from '@shoal/actors';
-import type { Env } from '@shoal/actors';
+import type { AppendFile, Env } from '@shoal/actors';
 import type { ConfChange } from '../conf-change.ts';
 import { decodeConfChange } from '../conf-change.ts';
 import { RaftError } from '../errors.ts';
@@ -571,20 +571,21 @@ export async function openRaftGroup(opts: RaftGroupOptions): Promise<RaftGroup> 
 /** `disk` whose append files never fsync (the `no-fsync` mutation): a crash keeps none of their bytes. */
 function withoutFsync(disk: Env['disk']): Env['disk'] {
   return new Proxy(disk, {
-    get(target, prop, receiver) {
+    get(target, prop) {
       if (prop !== 'openAppend') {
-        const v: unknown = Reflect.get(target, prop, receiver);
+        // the target itself as the receiver: its getters and methods may use private fields
+        const v: unknown = Reflect.get(target, prop, target);
         return typeof v === 'function' ? v.bind(target) : v;
       }
-      return async (path: string) => {
-        const file = await target.openAppend(path);
-        return new Proxy(file, {
-          get(f, p, r) {
-            if (p === 'sync') return () => Promise.resolve();
-            const v: unknown = Reflect.get(f, p, r);
-            return typeof v === 'function' ? v.bind(f) : v;
-          },
-        });
+      return async (path: string): Promise<AppendFile> => {
+        const f = await target.openAppend(path);
+        return {
+          get size() { return f.size; },
+          append: (data) => f.append(data),
+          sync: () => Promise.resolve(),
+          truncate: (length) => f.truncate(length),
+          close: () => f.close(),
+        };
       };
     },
   });
