@@ -123,6 +123,22 @@ describe('checkAckedWritesApplied', () => {
     expectViolation(checkAckedWritesApplied(ops, [applied('n1', 1, 1, 'h', 3, [1]), applied('n2', 1, 1, 'o', 4, [])], replicas),
       'op #1', 'node n2', 'last applied index is 1');
   });
+  it('counts an acked write included in a snapshot the node installed (snapshotInstalled.opIds), but not one outside it', () => {
+    const snap = (opIds: number[]): RaftEvent => ({ type: 'snapshotInstalled', group: G, node: 'n2', at: 5, index: 7, term: 2, opIds });
+    expect(checkAckedWritesApplied(ops, [applied('n1', 1, 1, 'h', 3, [1]), snap([1])], replicas)).toEqual({ ok: true });
+    expectViolation(checkAckedWritesApplied(ops, [applied('n1', 1, 1, 'h', 3, [1]), snap([2])], replicas), 'op #1', 'node n2', 'last applied index is 7');
+  });
+  it('validates restartFailed events and lets a restart after them reset the apply order', () => {
+    const events: RaftEvent[] = [
+      applied('n1', 1, 1, 'a', 1),
+      { type: 'restartFailed', group: G, node: 'n1', at: 2, reason: 'corruption detected: EIO' },
+      { type: 'restarted', group: G, node: 'n1', at: 3, appliedIndex: 0 },
+      applied('n1', 1, 1, 'a', 4),
+    ];
+    expect(checkStateMachineSafety(events)).toEqual({ ok: true });
+    expect(() => checkStateMachineSafety([{ type: 'restartFailed', group: G, node: 'n1', at: 2, reason: 3 } as unknown as RaftEvent]))
+      .toThrow(/reason must be a string/);
+  });
 });
 
 describe('checkLivenessAfterHealing', () => {
