@@ -1,6 +1,6 @@
 /**
- * A checksummed append-only record log on a `Disk`, the write-ahead log of the simulated Raft
- * nodes: each record is `[u32 length][u32 CRC-32 of payload][payload]`, little-endian (CRC-32 as
+ * A checksummed append-only record log on a `Disk`, for small test systems of the simulator
+ * (test/helpers/primary-kv.ts; the Raft nodes use `DiskStorage` of @shoal/raft): each record is `[u32 length][u32 CRC-32 of payload][payload]`, little-endian (CRC-32 as
  * zlib's, node:zlib `crc32`). Recovery keeps the longest prefix of valid records and truncates the
  * rest, so a torn tail (a crash during an unsynced append) is detected and dropped.
  *
