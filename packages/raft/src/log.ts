@@ -54,14 +54,14 @@ class Unstable {
 
   truncateAndAppend(ents: Entry[]): void {
     const after = ents[0].index;
-    if (after === this.offset + this.entries.length) {
-      this.entries = [...this.entries, ...ents];
-    } else if (after <= this.offset) {
+    // In place (amortized O(len(ents))): nothing outside holds this array (ready() copies it).
+    if (after <= this.offset) {
       this.offset = after;
-      this.entries = [...ents];
-    } else {
-      this.entries = [...this.entries.slice(0, after - this.offset), ...ents];
+      this.entries = [];
+    } else if (after < this.offset + this.entries.length) {
+      this.entries.length = after - this.offset;
     }
+    for (const e of ents) this.entries.push(e);
   }
 }
 

@@ -118,10 +118,7 @@ export class DiskStorage implements Storage {
       rec.f = f;
       rec.e = b.entries.map((e) => ({ term: e.term, type: e.type, data: e.data }));
     }
-    if (b.hardState !== undefined) {
-      this.#mem.setHardState(b.hardState);
-      this.#unsyncedHard = { ...b.hardState };
-    }
+    if (b.hardState !== undefined) this.keepHardState(b.hardState);
     if (!b.mustSync && rec.s === undefined && rec.e === undefined) return;
     if (this.#unsyncedHard !== null) rec.h = this.#unsyncedHard;
     this.#unsyncedHard = null;
@@ -132,6 +129,15 @@ export class DiskStorage implements Storage {
       this.#runs.push({ first: f, lsn });
     }
     if (rec.s !== undefined) await this.#removeSnapshotFilesBefore(rec.s.index);
+  }
+
+  /**
+   * Keeps a hard state that needs no fsync (a commit-index change: what {@link persist} does
+   * with a lone hard state without `mustSync`), synchronously: written with the next synced record.
+   */
+  keepHardState(hs: HardState): void {
+    this.#mem.setHardState(hs);
+    this.#unsyncedHard = { ...hs };
   }
 
   /**

@@ -24,7 +24,6 @@ const WIRE_TYPES: readonly MessageTypeValue[] = Object.values(MessageType);
 const TYPE_CODES = new Map<MessageTypeValue, number>(WIRE_TYPES.map((t, i) => [t, i]));
 const HEADER_BYTES = 3 + 7 * 8 + 4;
 const ENTRY_HEADER_BYTES = 8 + 8 + 1 + 4;
-const NUMBER_FIELDS = ['to', 'from', 'term', 'logTerm', 'index', 'commit', 'rejectHint'] as const;
 
 const FLAG_REJECT = 1;
 const FLAG_TRANSFER = 2;
@@ -39,7 +38,13 @@ const FLAG_SNAPSHOT = 8;
 export function encodeMessage(msg: Message): Uint8Array {
   const code = TYPE_CODES.get(msg.type);
   if (code === undefined) throw invalidParameter(`encodeMessage: unknown message type ${String(msg.type)}`);
-  for (const k of NUMBER_FIELDS) checkNumber(msg[k], `field ${k}`);
+  checkNumber(msg.to, 'field to');
+  checkNumber(msg.from, 'field from');
+  checkNumber(msg.term, 'field term');
+  checkNumber(msg.logTerm, 'field logTerm');
+  checkNumber(msg.index, 'field index');
+  checkNumber(msg.commit, 'field commit');
+  checkNumber(msg.rejectHint, 'field rejectHint');
   if (!Array.isArray(msg.entries)) throw invalidParameter('encodeMessage: entries must be an array');
   let size = HEADER_BYTES;
   for (const e of msg.entries) {
@@ -64,8 +69,14 @@ export function encodeMessage(msg: Message): Uint8Array {
   out[1] = code;
   out[2] = (msg.reject ? FLAG_REJECT : 0) | (msg.transfer === true ? FLAG_TRANSFER : 0) |
     (msg.context !== undefined ? FLAG_CONTEXT : 0) | (snap !== undefined ? FLAG_SNAPSHOT : 0);
-  let off = 3;
-  for (const k of NUMBER_FIELDS) { view.setFloat64(off, msg[k], true); off += 8; }
+  view.setFloat64(3, msg.to, true);
+  view.setFloat64(11, msg.from, true);
+  view.setFloat64(19, msg.term, true);
+  view.setFloat64(27, msg.logTerm, true);
+  view.setFloat64(35, msg.index, true);
+  view.setFloat64(43, msg.commit, true);
+  view.setFloat64(51, msg.rejectHint, true);
+  let off = 59;
   view.setUint32(off, msg.entries.length, true);
   off += 4;
   for (const e of msg.entries) {
@@ -129,7 +140,7 @@ export function decodeMessage(bytes: Uint8Array): Message {
 }
 
 function checkNumber(v: unknown, what: string): void {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+  if (!Number.isSafeInteger(v) || (v as number) < 0) {
     throw invalidParameter(`encodeMessage: ${what} must be a safe integer ≥ 0, got ${String(v)}`);
   }
 }

@@ -131,6 +131,8 @@ export class RaftGroup {
   #running = false;
   #loopDone: Promise<void> = Promise.resolve();
   #serial: Promise<void> = Promise.resolve();
+  /** Exclusive sections queued or running (the in-memory fast path waits until none is). */
+  #exclusiveQueued = 0;
   #failure: ShoalError | null = null;
   #closed = false;
   readonly #observer: RaftGroupObserver | undefined;
@@ -353,7 +355,9 @@ export class RaftGroup {
     try {
       while (this.#failure === null && this.#node.hasReady()) {
         const rd = this.#node.ready();
-        await this.#exclusive(() => this.#handle(rd));
+        const fast = this.#exclusiveQueued === 0 ? this.#handleInMemory(rd) : false;
+        if (fast === false) await this.#exclusive(() => this.#handle(rd));
+        else if (fast !== true) await fast;
       }
     } catch (err) {
       this.#fail(err);
@@ -364,19 +368,42 @@ export class RaftGroup {
 
   /** Runs `fn` after every earlier exclusive section (Ready handling, compaction). */
   #exclusive(fn: () => Promise<void>): Promise<void> {
-    const run = this.#serial.then(fn);
+    this.#exclusiveQueued++;
+    const run = this.#serial.then(fn).finally(() => { this.#exclusiveQueued--; });
     this.#serial = run.catch(() => undefined);
     return run;
   }
 
+  /**
+   * Handles, synchronously, a Ready that needs no disk write and no asynchronous apply: no
+   * snapshot, no entries, nothing that must be synced (a heartbeat and its response, a vote
+   * refused, a read-index round, a commit-index change applying nothing or applying entries
+   * synchronously). Returns true when done, a promise when the state machine applies
+   * asynchronously (the Ready is finished when it settles), or false, having done nothing, if the
+   * Ready needs the full {@link RaftGroup.#handle} path. Most Readies of a healthy group are
+   * in-memory ones, and skipping the promise hops of the async path matters (the simulator runs
+   * millions of them).
+   */
+  #handleInMemory(rd: Ready): boolean | Promise<void> {
+    if (rd.snapshot !== undefined || rd.entries.length > 0 || rd.mustSync || this.#mutations.size > 0) return false;
+    if (rd.committedEntries.some((e) => e.type === 'confChange')) return false;
+    this.#observer?.ready?.(rd, this.#node);
+    if (rd.softState !== undefined) this.#rejectReads();
+    if (rd.hardState !== undefined) this.#storage.keepHardState(rd.hardState);
+    this.#observer?.persisted?.(rd, this.#node);
+    this.#sendAll(rd.messages);
+    const batch = rd.committedEntries.filter((e) => e.type === 'normal' && e.data.byteLength > 0);
+    if (batch.length > 0) {
+      const applying = this.#sm.apply(batch);
+      if (applying !== undefined) return this.#exclusive(async () => { await applying; this.#finish(rd); });
+    }
+    this.#finish(rd);
+    return true;
+  }
+
   async #handle(rd: Ready): Promise<void> {
     this.#observer?.ready?.(rd, this.#node);
-    if (rd.softState !== undefined) {
-      for (const [k, w] of this.#reads) {
-        this.#reads.delete(k);
-        w.reject(new RaftError('proposalDropped', `raft group node ${this.id}: leadership changed before the read completed`));
-      }
-    }
+    if (rd.softState !== undefined) this.#rejectReads();
     for (const e of rd.entries) this.#settle(e, false);
     if (this.#mutations.has('apply-uncommitted')) {
       const eager = rd.entries.filter((e) => e.type === 'normal' && e.data.byteLength > 0);
@@ -410,6 +437,14 @@ export class RaftGroup {
     for (const m of messages) {
       this.#transport.send(m);
       if (m.type === 'snap') this.#node.reportSnapshot(m.to, true);
+    }
+  }
+
+  /** Rejects the pending reads: leadership changed before they completed. */
+  #rejectReads(): void {
+    for (const [k, w] of this.#reads) {
+      this.#reads.delete(k);
+      w.reject(new RaftError('proposalDropped', `raft group node ${this.id}: leadership changed before the read completed`));
     }
   }
 
