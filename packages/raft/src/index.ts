@@ -20,6 +20,7 @@ export type {
 } from './types.ts';
 export { DiskStorage, openDiskStorage } from './group/disk-storage.ts';
 export type { DiskStorageOptions, PersistBatch } from './group/disk-storage.ts';
-export { RaftGroup, openRaftGroup } from './group/raft-group.ts';
-export type { RaftGroupObserver, RaftGroupOptions, RaftGroupStatus, RaftStateMachine, RaftTransport } from './group/raft-group.ts';
+export { RaftGroup } from './group/raft-group.ts';
+export { openRaftGroup } from './group/open.ts';
+export type { RaftGroupObserver, RaftGroupOptions, RaftGroupStatus, RaftStateMachine, RaftTransport } from './group/options.ts';
 export { decodeMessage, encodeMessage } from './group/message-codec.ts';
