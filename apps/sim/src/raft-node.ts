@@ -21,8 +21,13 @@ import type { KvInput } from './checkers/history.ts';
 import { RAFT_GROUP } from './cluster.ts';
 import type { KvReply, NodeContext, SimProcess, SystemUnderTest } from './system.ts';
 
-/** Milliseconds (local clock) between two `tick()` calls. */
-export const TICK_MS = 10;
+/**
+ * Milliseconds (local clock) between two `tick()` calls. With {@link HEARTBEAT_TICKS} and
+ * {@link ELECTION_TICKS}: heartbeats every 100 ms and election timeouts of 500–1000 ms, the 1:10
+ * ratio etcd recommends (its defaults: 100 ms heartbeat, 1000 ms election). Heartbeats and ticks
+ * are most of a run's events, so this also sets the simulator's speed.
+ */
+export const TICK_MS = 50;
 /** Election timeout in ticks (randomized in [T, 2T) by Raft). */
 export const ELECTION_TICKS = 10;
 /** Heartbeat interval in ticks. */

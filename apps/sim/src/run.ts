@@ -14,6 +14,7 @@ import { RAFT_GROUP, SimCluster } from './cluster.ts';
 import { DEFAULT_FAULTS, NO_FAULTS, drawSwarmFaults } from './faults.ts';
 import type { SimFaults } from './faults.ts';
 import { Nemesis } from './nemesis.ts';
+import { ELECTION_TICKS, TICK_MS } from './raft-node.ts';
 import { RaftEventLog } from './raft-events-log.ts';
 import { deriveRandom, uniform } from './random-tree.ts';
 import { Scheduler } from './scheduler.ts';
@@ -33,10 +34,10 @@ export const MAX_EVENTS_PER_SECOND = 20_000;
 
 /**
  * How long after healing a Raft system must have a leader (virtual ms), capped at half the
- * healing phase: ten of raft-kv's longest election timeouts (2 × 10 ticks × 10 ms), room for
- * restarted nodes to recover, pre-vote rounds and check-quorum leases to expire.
+ * healing phase: four of raft-kv's longest election timeouts (2 × ELECTION_TICKS × TICK_MS), room
+ * for restarted nodes to recover, pre-vote rounds, split votes and check-quorum leases to expire.
  */
-export const HEAL_LEADER_BOUND_MS = 2000;
+export const HEAL_LEADER_BOUND_MS = 4 * 2 * ELECTION_TICKS * TICK_MS;
 
 /**
  * Applied entries between two snapshots in a `--swarm` run: drawn per seed in [5, 60], small

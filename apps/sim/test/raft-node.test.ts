@@ -62,10 +62,9 @@ describe('raft-kv under the simulator', () => {
     expect(followed).toBeGreaterThan(0);
   });
 
-  it('catches the stale-read mutation (gets served from the local map without read-index) on seed 7, its first', async () => {
-    // Clients stick to the node that answered them, so stale followers are asked less often than
-    // by random choice: found with `shoal-sim --seeds 1..100 --mutate stale-read --duration 10s --heal 5s`.
-    const r = await runSeed({ ...base, seed: 7, mutation: 'stale-read' });
+  it('catches the stale-read mutation (gets served from the local map without read-index) on seed 1, its first', async () => {
+    // found with `shoal-sim --seeds 1..500 --mutate stale-read --duration 10s --heal 5s`
+    const r = await runSeed({ ...base, seed: 1, mutation: 'stale-read' });
     expect(r.failure).toMatch(/^linearizability violated/);
   });
 
