@@ -111,6 +111,10 @@ export class DiskStorage implements Storage {
       this.#mem.applySnapshot(b.snapshot);
       this.#runs = [];
       rec.s = b.snapshot.metadata;
+      // An empty entries part at snapshot + 1: on replay it drops the entries after the snapshot
+      // that earlier records hold (applySnapshot drops them from memory; they may conflict with it).
+      rec.f = b.snapshot.metadata.index + 1;
+      rec.e = [];
     }
     if (b.entries.length > 0) {
       const f = b.entries[0].index;

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryDisk } from '@shoal/actors';
+import { openDiskStorage } from '../src/index.ts';
+import type { Entry } from '../src/index.ts';
+
+const conf = { voters: [1, 2, 3], learners: [] };
+const ent = (index: number, term: number): Entry => ({ index, term, type: 'normal', data: new TextEncoder().encode(`e${index}t${term}`) });
+
+describe('DiskStorage (review)', () => {
+  it('a received snapshot drops the retained entries after it, in memory and after a restart', async () => {
+    const disk = new MemoryDisk();
+    const s = await openDiskStorage(disk, 'g', { confState: conf });
+    const stale = Array.from({ length: 15 }, (_, i) => ent(i + 1, 2));
+    await s.persist({ entries: stale, hardState: { term: 2, vote: 1, commit: 5 }, mustSync: true });
+    // A leader of term 3 sends a snapshot at 10 (term 3): this follower's entries 6..15 (term 2) conflict.
+    await s.persist({ snapshot: { metadata: { index: 10, term: 3, confState: conf }, data: new Uint8Array([1]) }, entries: [], hardState: { term: 3, vote: 0, commit: 10 }, mustSync: true });
+    expect(s.lastIndex()).toBe(10);
+    await s.close();
+    const r = await openDiskStorage(disk, 'g');
+    expect(r.snapshot().metadata.index).toBe(10);
+    expect(r.lastIndex()).toBe(10); // not 15: entries 11..15 of term 2 must not come back
+    expect(r.term(10)).toBe(3);
+    await r.close();
+  });
+});
