@@ -39,4 +39,23 @@ describe('DiskStorage (review)', () => {
     // Quadratic work (copying the log or the run list per record) takes tens of seconds here.
     expect({ appendMs: Math.round(appendMs) < 8000, openMs: Math.round(openMs) < 4000 }).toEqual({ appendMs: true, openMs: true });
   }, 120_000);
+
+  it('persists a Ready whose entries together exceed one record-log record (1 GiB), and reopens it', async () => {
+    // Group commit puts every proposal that arrived during the previous fsync into one Ready: two
+    // shard records of 600 MiB (each under the shard's limit) must not stop the group.
+    const disk = new MemoryDisk();
+    const s = await openDiskStorage(disk, 'g', { confState: conf });
+    const big = new Uint8Array(513 * 1024 * 1024);
+    big[0] = 7;
+    await s.persist({ entries: [ent(1, 1)], hardState: { term: 1, vote: 1, commit: 1 }, mustSync: true });
+    const batch: Entry[] = [2, 3].map((index) => ({ index, term: 1, type: 'normal', data: big }));
+    await s.persist({ entries: batch, hardState: { term: 1, vote: 1, commit: 3 }, mustSync: true });
+    await s.close();
+    const r = await openDiskStorage(disk, 'g');
+    expect(r.lastIndex()).toBe(3);
+    expect(r.initialState().hardState).toEqual({ term: 1, vote: 1, commit: 3 });
+    const back = r.entries(2, 4, Infinity);
+    expect(back.map((e) => [e.index, e.data.byteLength, e.data[0]])).toEqual([[2, big.byteLength, 7], [3, big.byteLength, 7]]);
+    await r.close();
+  }, 120_000);
 });

@@ -50,6 +50,12 @@ interface Run {
 const ENTRY_TYPES: ReadonlySet<string> = new Set(['normal', 'confChange']);
 
 /**
+ * Most entry payload bytes {@link DiskStorage.persist} puts in one record (64 MiB): a Ready may
+ * carry many proposals (group commit), and the record log refuses records over 1 GiB.
+ */
+const RECORD_ENTRY_BYTES = 64 * 1024 * 1024;
+
+/**
  * A durable {@link Storage}. Reads are served from memory; {@link persist}, {@link createSnapshot}
  * and {@link compact} write through the record log. Not safe for concurrent writers: call the
  * async methods one at a time (RaftGroup's ready loop does).
@@ -98,10 +104,15 @@ export class DiskStorage implements Storage {
   }
 
   /**
-   * Persists a Ready's snapshot, entries and hard state, in that order, as ONE record and ONE
-   * fsync when `mustSync` or a snapshot/entries are present; a lone hard state without `mustSync`
-   * (a commit-index change) is only kept in memory and written with the next synced record (as
-   * etcd, which writes it unsynced: losing it in a crash only lowers the commit index on restart).
+   * Persists a Ready's snapshot, entries and hard state, in that order, as one record (more when
+   * the entries exceed {@link RECORD_ENTRY_BYTES}) and one fsync when `mustSync` or a
+   * snapshot/entries are present; a lone hard state without `mustSync` (a commit-index change) is
+   * only kept in memory and written with the next synced record (as etcd, which writes it
+   * unsynced: losing it in a crash only lowers the commit index on restart).
+   *
+   * Split batches: the snapshot marker and the hard state go in the first record, its commit
+   * lowered to that record's last entry (a crash may keep only a prefix of the records); the last
+   * record repeats the hard state with the full commit.
    * @throws ShoalError IoFailed on a disk failure (the storage is then unusable: reopen it).
    */
   async persist(b: PersistBatch): Promise<void> {
@@ -116,18 +127,39 @@ export class DiskStorage implements Storage {
       rec.f = b.snapshot.metadata.index + 1;
       rec.e = [];
     }
+    const recs = [rec];
     if (b.entries.length > 0) {
-      const f = b.entries[0].index;
       this.#mem.append(b.entries);
-      rec.f = f;
-      rec.e = b.entries.map((e) => ({ term: e.term, type: e.type, data: e.data }));
+      let bytes = 0;
+      for (const e of b.entries) {
+        let cur = recs[recs.length - 1];
+        if (cur.e !== undefined && cur.e.length > 0 && bytes + e.data.byteLength > RECORD_ENTRY_BYTES) {
+          cur = {};
+          recs.push(cur);
+          bytes = 0;
+        }
+        if (cur.e === undefined || cur.e.length === 0) {
+          cur.f = e.index;
+          cur.e = [];
+        }
+        cur.e.push({ term: e.term, type: e.type, data: e.data });
+        bytes += e.data.byteLength;
+      }
     }
     if (b.hardState !== undefined) this.keepHardState(b.hardState);
     if (!b.mustSync && rec.s === undefined && rec.e === undefined) return;
-    if (this.#unsyncedHard !== null) rec.h = this.#unsyncedHard;
+    const h = this.#unsyncedHard;
     this.#unsyncedHard = null;
-    const lsn = await this.#append(rec);
-    if (rec.e !== undefined && rec.e.length > 0 && rec.f !== undefined) dropRunsFrom(this.#runs, rec.f).push({ first: rec.f, lsn });
+    if (h !== null) {
+      const last = recs[recs.length - 1];
+      last.h = h;
+      if (recs.length > 1) rec.h = { ...h, commit: Math.min(h.commit, (rec.f ?? 0) + (rec.e?.length ?? 0) - 1) };
+    }
+    // Appended together: the record log writes them in order with one fsync (group commit).
+    const lsns = await Promise.all(recs.map((r) => this.#append(r)));
+    for (const [i, r] of recs.entries()) {
+      if (r.e !== undefined && r.e.length > 0 && r.f !== undefined) dropRunsFrom(this.#runs, r.f).push({ first: r.f, lsn: lsns[i] });
+    }
     if (rec.s !== undefined) await this.#removeSnapshotFilesBefore(rec.s.index);
   }
 
