@@ -165,13 +165,17 @@ export class RaftGroup {
    * entries after it are re-delivered after a restart.
    * @throws notSupported without `stateMachine.snapshot`, or for a `snapshotIndex` with a
    *   membership change after it (the marker records the current membership); ParameterInvalid
-   *   for a `snapshotIndex` that is not an integer in [0, applied]; IoFailed on disk failure (fail-stop).
+   *   for an `index` that is not an integer or a `snapshotIndex` that is not an integer in
+   *   [0, applied] (the group keeps running); IoFailed on disk failure (fail-stop).
    */
   async compact(index?: number, snapshotIndex?: number): Promise<number> {
     const takeSnapshot = this.#sm.snapshot;
     if (takeSnapshot === undefined) throw notSupported('RaftGroup.compact without stateMachine.snapshot()');
     const stopped = this.#stoppedError();
     if (stopped !== null) throw stopped;
+    if (index !== undefined && !Number.isSafeInteger(index)) {
+      throw invalidParameter(`RaftGroup.compact: index must be an integer (the log is dropped before it, at most up to the snapshot index), got ${index}`);
+    }
     if (snapshotIndex !== undefined && (!Number.isSafeInteger(snapshotIndex) || snapshotIndex < 0 || snapshotIndex > this.#node.raft.log.applied)) {
       throw invalidParameter(`RaftGroup.compact: snapshotIndex must be an integer in [0, ${this.#node.raft.log.applied}] (the applied index), got ${snapshotIndex}`);
     }
