@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryDisk } from '@shoal/actors';
+import type { AppendFile } from '@shoal/actors';
 import { openDiskStorage } from '../src/index.ts';
 import type { Entry } from '../src/index.ts';
 
@@ -58,4 +59,31 @@ describe('DiskStorage (review)', () => {
     expect(back.map((e) => [e.index, e.data.byteLength, e.data[0]])).toEqual([[2, big.byteLength, 7], [3, big.byteLength, 7]]);
     await r.close();
   }, 120_000);
+
+  it('a crash between the records of a split Ready keeps a prefix with a hard state whose commit it covers', async () => {
+    // The second record goes to a new record-log file whose write never completes (the crash).
+    class TornDisk extends MemoryDisk {
+      holdNewFiles = false;
+      opened: string[] = [];
+      override async openAppend(path: string): Promise<AppendFile> {
+        const f = await super.openAppend(path);
+        if (!this.holdNewFiles) return f;
+        this.opened.push(path);
+        return { get size() { return f.size; }, append: () => new Promise<void>(() => undefined), sync: () => f.sync(), truncate: (n) => f.truncate(n), close: () => f.close() };
+      }
+    }
+    const disk = new TornDisk();
+    const s = await openDiskStorage(disk, 'g', { confState: conf });
+    await s.persist({ entries: [ent(1, 1)], hardState: { term: 1, vote: 1, commit: 1 }, mustSync: true });
+    const big = new Uint8Array(40 * 1024 * 1024);
+    disk.holdNewFiles = true;
+    void s.persist({ entries: [2, 3].map((index) => ({ index, term: 2, type: 'normal' as const, data: big })), hardState: { term: 2, vote: 1, commit: 3 }, mustSync: true });
+    for (let i = 0; i < 10_000 && disk.opened.length === 0; i++) await new Promise((r) => setTimeout(r, 1));
+    expect(disk.opened.length).toBe(1);
+    disk.holdNewFiles = false;
+    const r = await openDiskStorage(disk, 'g');
+    expect(r.lastIndex()).toBe(2);
+    expect(r.initialState().hardState).toEqual({ term: 2, vote: 1, commit: 2 });
+    await r.close();
+  }, 60_000);
 });

@@ -104,8 +104,8 @@ export class DiskStorage implements Storage {
   }
 
   /**
-   * Persists a Ready's snapshot, entries and hard state, in that order, as one record (more when
-   * the entries exceed {@link RECORD_ENTRY_BYTES}) and one fsync when `mustSync` or a
+   * Persists a Ready's snapshot, entries and hard state, in that order, as one record and one
+   * fsync (several records, group-committed, when the entries exceed {@link RECORD_ENTRY_BYTES}) when `mustSync` or a
    * snapshot/entries are present; a lone hard state without `mustSync` (a commit-index change) is
    * only kept in memory and written with the next synced record (as etcd, which writes it
    * unsynced: losing it in a crash only lowers the commit index on restart).
