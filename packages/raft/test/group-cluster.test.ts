@@ -155,6 +155,66 @@ describe('RaftGroup with three voters', () => {
   });
 });
 
+describe('RaftGroup pending requests always settle', () => {
+  /** Drops every message from or to `id` until the returned function heals the link. */
+  function isolate(c: Cluster, id: number): () => void {
+    const drainAll = c.drain.bind(c);
+    c.drain = async () => {
+      c.queue.splice(0, c.queue.length, ...c.queue.filter((b) => {
+        const m = decodeMessage(b);
+        return m.from !== id && m.to !== id;
+      }));
+      await drainAll();
+    };
+    return () => { c.drain = drainAll; };
+  }
+
+  it("a deposed leader's proposals beyond an idle new leader's log reject once its log is cut", async () => {
+    const c = new Cluster();
+    for (const id of IDS) await c.open(id);
+    const old = await c.elect();
+    await c.propose(old, 'base');
+    const heal = isolate(c, old.id);
+    const outcomes: unknown[] = [undefined, undefined, undefined];
+    ['l1', 'l2', 'l3'].forEach((s, i) => { void old.propose(bytes(s)).then((x) => { outcomes[i] = x; }, (e: unknown) => { outcomes[i] = e; }); });
+    const others = [...c.groups.values()].filter((g) => g !== old);
+    for (let k = 0; k < 100 && !others.some((g) => g.status().state === 'leader'); k++) await c.run(50);
+    expect(others.some((g) => g.status().state === 'leader')).toBe(true);
+    heal(); // the new leader stays idle: only its empty entry of the new term follows 'base'
+    for (let k = 0; k < 100 && outcomes.includes(undefined); k++) await c.run(20);
+    expect(outcomes.map((o) => o instanceof RaftError && o.kind === 'proposalDropped')).toEqual([true, true, true]);
+    expect((outcomes[2] as RaftError).message).toMatch(/cut from the log/);
+    expect(c.sms.get(old.id)?.items).toEqual(['base']);
+    await c.closeAll();
+  });
+
+  it('a read index whose request is lost rejects after two election timeouts, and a retry succeeds', async () => {
+    const c = new Cluster();
+    for (const id of IDS) await c.open(id);
+    const leader = await c.elect();
+    await c.propose(leader, 'x');
+    const follower = [...c.groups.values()].find((g) => g !== leader)!;
+    const drainAll = c.drain.bind(c);
+    c.drain = async () => { // lose the follower's read-index requests only
+      c.queue.splice(0, c.queue.length, ...c.queue.filter((b) => decodeMessage(b).type !== 'readIndex'));
+      await drainAll();
+    };
+    let outcome: unknown;
+    void follower.readIndex().then((i) => { outcome = i; }, (e: unknown) => { outcome = e; });
+    await c.run(150); // one and a half election timeouts (10 ticks of 10 ms): still waiting
+    expect(outcome).toBeUndefined();
+    await c.run(100);
+    expect(outcome).toBeInstanceOf(RaftError);
+    expect((outcome as RaftError).message).toMatch(/not confirmed within 20 ticks/);
+    c.drain = drainAll;
+    let retry: unknown;
+    void follower.readIndex().then((i) => { retry = i; }, (e: unknown) => { retry = e; });
+    for (let k = 0; k < 50 && retry === undefined; k++) await c.run(20);
+    expect(retry).toBe(leader.status().commit);
+    await c.closeAll();
+  });
+});
+
 describe('RaftGroup membership changes', () => {
   it('a committed addLearner takes effect, and is re-applied from the log after a restart with appliedIndex', async () => {
     const env = fakeEnv();

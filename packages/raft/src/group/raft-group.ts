@@ -17,6 +17,8 @@ import type { RaftGroupObserver, RaftGroupOptions, RaftGroupStatus, RaftStateMac
 
 interface Waiter {
   term: number;
+  /** For reads: the tick count after which the read is given up (its request or reply was lost). */
+  expiresAtTick?: number;
   resolve: (index: number) => void;
   reject: (err: ShoalError) => void;
 }
@@ -24,7 +26,9 @@ interface Waiter {
 /**
  * A running Raft group member. Proposals are accepted on the leader only (a follower rejects
  * with RaftError `proposalDropped` naming the leader; forward them at the application level). A
- * proposal of a leader that steps down stays pending until its entry commits or is overwritten.
+ * proposal of a leader that steps down settles when its entry commits, or rejects once the entry
+ * is overwritten or cut from the log; a read that is not confirmed within two election timeouts
+ * (its request or the reply was lost) rejects.
  * Group commit: while one Ready is being persisted, new proposals accumulate in Raft's unstable
  * log and are written with one record and one fsync in the next Ready.
  */
@@ -37,6 +41,8 @@ export class RaftGroup {
   readonly #tickMs: number;
   readonly #proposals = new Map<number, Waiter>();
   readonly #reads = new Map<string, Waiter>();
+  /** Ticks since the group started (the clock of read deadlines). */
+  #ticks = 0;
   #appliedWaiters: Array<{ index: number; resolve: () => void; reject: (e: ShoalError) => void }> = [];
   #readSeq = 0;
   #timer: { readonly id: number } | null = null;
@@ -110,8 +116,9 @@ export class RaftGroup {
   /**
    * A linearizable read point (ReadIndex, Raft thesis §6.4): resolves with an index that this
    * node has applied, after confirming leadership with a quorum. Works on followers (asks the leader).
-   * @throws (rejects) RaftError `proposalDropped` without a leader or if leadership changes
-   *   before the read completes; IoFailed when failed/closed.
+   * @throws (rejects) RaftError `proposalDropped` without a leader, if leadership changes
+   *   before the read completes, or if it is not confirmed within two election timeouts (the
+   *   request or the reply was lost: retry); IoFailed when failed/closed.
    */
   readIndex(): Promise<number> {
     const stopped = this.#stoppedError();
@@ -124,7 +131,8 @@ export class RaftGroup {
     } catch (err) {
       return Promise.reject(err);
     }
-    const p = new Promise<number>((resolve, reject) => this.#reads.set(key(ctx), { term: this.#node.raft.term, resolve, reject }));
+    const expiresAtTick = this.#ticks + 2 * this.#node.raft.electionTimeout;
+    const p = new Promise<number>((resolve, reject) => this.#reads.set(key(ctx), { term: this.#node.raft.term, expiresAtTick, resolve, reject }));
     this.#kick();
     return p;
   }
@@ -255,6 +263,8 @@ export class RaftGroup {
   #scheduleTick(): void {
     this.#timer = this.#env.timers.set(this.#tickMs, () => {
       if (this.#stoppedError() !== null) return;
+      this.#ticks++;
+      if (this.#reads.size > 0) this.#expireReads();
       this.#node.tick();
       this.#kick();
       this.#scheduleTick();
@@ -337,6 +347,7 @@ export class RaftGroup {
     }
     await this.#storage.persist(rd);
     this.#observer?.persisted?.(rd, this.#node);
+    if (rd.entries.length > 0 && this.#proposals.size > 0 && this.#node.raft.state !== 'leader') this.#rejectCutProposals();
     this.#sendAll(rd.messages);
     await this.#applyCommitted(rd);
     this.#finish(rd);
@@ -353,6 +364,32 @@ export class RaftGroup {
     for (const m of messages) {
       this.#transport.send(m);
       if (m.type === 'snap') this.#node.reportSnapshot(m.to, true);
+    }
+  }
+
+  /** Rejects the reads not confirmed within two election timeouts (a lost request or reply; etcd leaves this to the caller's context). */
+  #expireReads(): void {
+    for (const [k, w] of this.#reads) {
+      if (w.expiresAtTick === undefined || w.expiresAtTick > this.#ticks) continue;
+      this.#reads.delete(k);
+      w.reject(new RaftError('proposalDropped', `raft group node ${this.id}: the read index was not confirmed within ${2 * this.#node.raft.electionTimeout} ticks (the request or its reply was lost); retry`));
+    }
+  }
+
+  /**
+   * On a node that is not the leader, rejects the proposals whose entries a new leader's log cut
+   * off (the log now ends before them) or replaced (another term at their index): without this, a
+   * deposed leader's proposal beyond the new leader's log would wait until something else is
+   * written at its index, possibly forever in an idle group.
+   */
+  #rejectCutProposals(): void {
+    const log = this.#node.raft.log;
+    const last = log.lastIndex();
+    for (const [i, w] of this.#proposals) {
+      const t = i > last ? undefined : log.term(i);
+      if (i <= last && (t === undefined || t === w.term)) continue;
+      this.#proposals.delete(i);
+      w.reject(new RaftError('proposalDropped', `raft group node ${this.id}: the proposal at index ${i} (term ${w.term}) was ${i > last ? 'cut from the log' : `replaced by an entry of term ${t}`} by a new leader`));
     }
   }
 
