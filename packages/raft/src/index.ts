@@ -24,3 +24,7 @@ export { RaftGroup } from './group/raft-group.ts';
 export { openRaftGroup } from './group/open.ts';
 export type { RaftGroupObserver, RaftGroupOptions, RaftGroupStatus, RaftStateMachine, RaftTransport } from './group/options.ts';
 export { decodeMessage, encodeMessage } from './group/message-codec.ts';
+export { RaftGroupActor } from './group/actor.ts';
+export type { RaftGroupActorMessage, RaftGroupActorOptions, RaftGroupActorStatus } from './group/actor.ts';
+export { ActorRaftTransport, raftGroupPath } from './group/actor-transport.ts';
+export type { RaftPeerMessage } from './group/actor-transport.ts';
