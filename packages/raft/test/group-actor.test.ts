@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ActorSystem, ErrorCode, MemoryDisk, SeededRandom } from '@shoal/actors';
 import type { Env } from '@shoal/actors';
 import { ManualTimers, TestNetworks } from '../../actors/test/helpers/fake-env.ts';
-import { ActorRaftTransport, RaftGroupActor, encodeMessage, message, raftGroupPath } from '../src/index.ts';
+import { ActorRaftTransport, MessageType, RaftGroupActor, encodeMessage, message, raftGroupPath } from '../src/index.ts';
 import type { Entry, RaftGroupActorStatus, RaftStateMachine } from '../src/index.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -168,6 +168,25 @@ describe('RaftGroupActor: a Raft group over the actor transport', () => {
     // the restarted member keeps replicating
     await c.ask<number>(leader, leader, { type: 'propose', data: text('d') });
     await c.converge(['a', 'boom', 'c', 'd']);
+    await c.shutdown();
+  });
+
+  it('a Raft invariant violation while stepping a peer message crashes the member, which restarts from its durable log', async () => {
+    const c = new Cluster();
+    const leader = await c.leader();
+    const victim = IDS.find((id) => id !== leader) as number;
+    await c.ask<number>(leader, leader, { type: 'propose', data: text('a') });
+    await c.converge(['a']);
+    const term = (await c.status(leader)).term;
+    // A heartbeat of the current leader claiming a commit index far beyond the follower's log.
+    const bogus = encodeMessage(message({ type: MessageType.Heartbeat, from: leader, to: victim, term, commit: 1_000 }));
+    c.sys(leader).tell({ node: nodeOf(victim), path: PATH }, { type: 'raft', bytes: bogus });
+    for (let i = 0; i < 20; i++) await c.timers.advance(10);
+    expect(c.sys(victim).stats().restarts.byPath[PATH]).toBe(1);
+    expect(c.errors.map(([p, e]) => [p, (e as Error).message])).toEqual([[PATH, expect.stringMatching(/raft invariant violated.*restarting it from its durable log/)]]);
+    await c.ask<number>(leader, leader, { type: 'propose', data: text('b') });
+    await c.converge(['a', 'b']);
+    for (const id of IDS) expect(c.sms.get(id)?.items).toEqual(['a', 'b']);
     await c.shutdown();
   });
 

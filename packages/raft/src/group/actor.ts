@@ -7,6 +7,7 @@
  */
 import { deferReply, invalidParameter } from '@shoal/actors';
 import type { Actor, ActorContext, NodeId as ActorNodeId, DeferredReply } from '@shoal/actors';
+import { RaftError } from '../errors.ts';
 import type { NodeId } from '../types.ts';
 import { ActorRaftTransport } from './actor-transport.ts';
 import type { RaftPeerMessage } from './actor-transport.ts';
@@ -121,7 +122,8 @@ export class RaftGroupActor implements Actor<RaftGroupActorMessage> {
   /**
    * Handles one message (see {@link RaftGroupActorMessage}).
    * @throws ShoalError ParameterInvalid for a malformed message; the group's errors (see `RaftGroup`);
-   *   a plain Error (a crash, by design) on the group-failed notice.
+   *   a plain Error (a crash, by design: supervision restarts the member from its durable log) on
+   *   the group-failed notice and on a Raft invariant violation while stepping a peer's message.
    */
   receive(msg: RaftGroupActorMessage, ctx: ActorContext): DeferredReply<number> | RaftGroupActorStatus | undefined {
     if (msg === this.#failed) {
@@ -136,6 +138,11 @@ export class RaftGroupActor implements Actor<RaftGroupActorMessage> {
         try {
           group.receive(decodeMessage(m.bytes));
         } catch (err) {
+          if (err instanceof RaftError && err.kind === 'invariant') {
+            // The in-memory Raft state contradicts Raft's rules (etcd panics): crash, so that
+            // supervision restarts this member from its durable log.
+            throw new Error(`raft group member at "${ctx.self.path}": ${err.message}; restarting it from its durable log`, { cause: err });
+          }
           this.#refused++;
           throw err;
         }
