@@ -270,6 +270,21 @@ describe('RaftGroupActor: a Raft group over the actor transport', () => {
     await c.shutdown();
   });
 
+  it('proposes a membership change through an ask; a malformed change is refused', async () => {
+    const c = new Cluster();
+    const leader = await c.leader();
+    const other = IDS.find((id) => id !== leader) as number;
+    const index = await c.ask<number>(other, leader, { type: 'proposeConfChange', change: { type: 'addLearner', nodeId: 4 } });
+    expect(index).toBeGreaterThan(0);
+    await c.timers.advance(100);
+    expect((await c.status(leader)).droppedMessages).toBeGreaterThan(0); // the leader now replicates to learner 4, which has no peer entry yet
+    const bad = await c.ask(other, leader, { type: 'proposeConfChange', change: { type: 'addVoter', nodeId: 5 } }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ code: ErrorCode.ParameterInvalid, message: expect.stringContaining('type must be one of addNode, addLearner, removeNode') });
+    const shapeless = await c.ask(other, leader, { type: 'proposeConfChange', change: 5 }).catch((e: unknown) => e);
+    expect(shapeless).toMatchObject({ code: ErrorCode.ParameterInvalid, message: expect.stringContaining('"proposeConfChange" needs change') });
+    await c.shutdown();
+  });
+
   it('ActorRaftTransport checks its peers and path', () => {
     const c = new Cluster();
     expect(() => new ActorRaftTransport(c.sys(1), '', [])).toThrow(/path must be a non-empty string/);

@@ -7,6 +7,7 @@
  */
 import { deferReply, invalidParameter } from '@shoal/actors';
 import type { Actor, ActorContext, NodeId as ActorNodeId, DeferredReply } from '@shoal/actors';
+import type { ConfChange } from '../conf-change.ts';
 import { RaftError } from '../errors.ts';
 import type { NodeId } from '../types.ts';
 import { ActorRaftTransport } from './actor-transport.ts';
@@ -23,6 +24,9 @@ import type { RaftGroup } from './raft-group.ts';
  *   entry's index once committed and applied here (deferred: the actor keeps taking messages, so
  *   concurrent proposals are group-committed). Rejects with RaftError `proposalDropped`
  *   (ServiceUnavailable) on a follower, as `RaftGroup.propose`.
+ * - `proposeConfChange`: proposes a single-server membership change `change` (a `ConfChange`:
+ *   addNode, addLearner or removeNode with a node id) on the leader; reply: its index once
+ *   committed and applied (deferred). Update the peer map with `setPeer`/`removePeer` as well.
  * - `readIndex`: a linearizable read point (`RaftGroup.readIndex`, works on followers); reply: the index.
  * - `status`: reply {@link RaftGroupActorStatus}.
  * - `compact`: `RaftGroup.compact(index, snapshotIndex)`; reply: the snapshot index.
@@ -34,6 +38,7 @@ import type { RaftGroup } from './raft-group.ts';
 export type RaftGroupActorMessage =
   | RaftPeerMessage
   | { readonly type: 'propose'; readonly data: Uint8Array }
+  | { readonly type: 'proposeConfChange'; readonly change: ConfChange }
   | { readonly type: 'readIndex' }
   | { readonly type: 'status' }
   | { readonly type: 'compact'; readonly index?: number; readonly snapshotIndex?: number }
@@ -67,7 +72,7 @@ export interface RaftGroupActorOptions extends Omit<RaftGroupOptions, 'env' | 't
   createStateMachine(): RaftStateMachine;
 }
 
-const TYPES = ['raft', 'propose', 'readIndex', 'status', 'compact', 'transferLeader', 'campaign', 'setPeer', 'removePeer'];
+const TYPES = ['raft', 'propose', 'proposeConfChange', 'readIndex', 'status', 'compact', 'transferLeader', 'campaign', 'setPeer', 'removePeer'];
 
 /**
  * An actor hosting one group member. `start` opens the group with `openRaftGroup` on `ctx.env`
@@ -149,6 +154,8 @@ export class RaftGroupActor implements Actor<RaftGroupActorMessage> {
         return undefined;
       case 'propose':
         return deferReply(group.propose(m.data));
+      case 'proposeConfChange':
+        return deferReply(group.proposeConfChange(m.change));
       case 'readIndex':
         return deferReply(group.readIndex());
       case 'status':
@@ -197,6 +204,13 @@ function checkMessage(msg: unknown): RaftGroupActorMessage {
   switch (m.type) {
     case 'raft': bytesField('bytes'); break;
     case 'propose': bytesField('data'); break;
+    case 'proposeConfChange': {
+      const cc = m.change as { type?: unknown; nodeId?: unknown } | undefined;
+      if (typeof cc !== 'object' || cc === null || typeof cc.type !== 'string' || typeof cc.nodeId !== 'number') {
+        throw invalidParameter(`RaftGroupActor: "proposeConfChange" needs change: { type: 'addNode' | 'addLearner' | 'removeNode', nodeId: number }, got ${describeValue(m.change)}`);
+      }
+      break;
+    }
     case 'compact': numberField('index', true); numberField('snapshotIndex', true); break;
     case 'transferLeader': case 'removePeer': numberField('id', false); break;
     case 'setPeer':
