@@ -1,30 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryDisk } from '@shoal/actors';
-import type { AppendFile } from '@shoal/actors';
+import type { MemoryDisk } from '@shoal/actors';
 import { fakeEnv, flush } from '../../actors/test/helpers/fake-env.ts';
+import { TestDisk } from './group-helpers.ts';
 import { openRaftGroup, RAFT_GROUP_MUTATIONS } from '../src/index.ts';
 import type { Entry, HardState, RaftGroup, RaftGroupMutation, RaftGroupObserver, RaftStateMachine } from '../src/index.ts';
-
-/** A MemoryDisk that counts fsyncs and can hold them in flight forever. */
-class TestDisk extends MemoryDisk {
-  syncs = 0;
-  hold = false;
-  override async openAppend(path: string): Promise<AppendFile> {
-    const f = await super.openAppend(path);
-    const disk = this as TestDisk;
-    return {
-      get size() { return f.size; },
-      append: (d) => f.append(d),
-      sync: async () => {
-        if (disk.hold) return new Promise<void>(() => undefined);
-        disk.syncs++;
-        return f.sync();
-      },
-      truncate: (n) => f.truncate(n),
-      close: () => f.close(),
-    };
-  }
-}
 
 class Items implements RaftStateMachine {
   items: string[] = [];

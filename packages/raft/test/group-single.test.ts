@@ -1,32 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, MemoryDisk, ShoalError } from '@shoal/actors';
-import type { AppendFile, Env } from '@shoal/actors';
+import type { Env } from '@shoal/actors';
 import { fakeEnv, flush } from '../../actors/test/helpers/fake-env.ts';
+import { TestDisk } from './group-helpers.ts';
 import { openRaftGroup } from '../src/index.ts';
 import type { Entry, RaftGroup, RaftStateMachine, SnapshotMetadata } from '../src/index.ts';
-
-/** A MemoryDisk that counts fsyncs, can hold them in flight forever, or make them fail. */
-class TestDisk extends MemoryDisk {
-  syncs = 0;
-  hold = false;
-  failSync = false;
-  override async openAppend(path: string): Promise<AppendFile> {
-    const f = await super.openAppend(path);
-    const disk = this as TestDisk;
-    return {
-      get size() { return f.size; },
-      append: (d) => f.append(d),
-      sync: async () => {
-        if (disk.failSync) throw new Error('EIO: injected sync failure');
-        if (disk.hold) return new Promise<void>(() => undefined);
-        disk.syncs++;
-        return f.sync();
-      },
-      truncate: (n) => f.truncate(n),
-      close: () => f.close(),
-    };
-  }
-}
 
 /** A state machine that records applied payloads as text; snapshot = JSON of the list. */
 class Log implements RaftStateMachine {
