@@ -17,6 +17,8 @@ export type { Actor, ActorContext, ActorRef, Address } from './actor.ts';
 export { ActorSystem, NETWORK_ERROR_PATH } from './system.ts';
 export type { ActorSystemOptions, ActorSystemStats } from './system.ts';
 export { MemoryDisk } from './memory-disk.ts';
+export { MAX_CARVED_BYTES, carveBytes, copyBytes, regionOf } from './byte-slab.ts';
+export type { CarvedBytes } from './byte-slab.ts';
 export type { CrashOptions } from './memory-disk.ts';
 export { crc32 } from './record-log/checksum.ts';
 export { DEFAULT_WAL_SEGMENT_BYTES, openWal } from './record-log/wal.ts';

@@ -7,6 +7,7 @@
  * LSNs are consecutive within and across files. The CRC covers the LSN so that a stale record
  * with a valid payload checksum at the wrong place is still detected.
  */
+import { carveBytes, regionOf } from '../byte-slab.ts';
 import { crc32 } from './checksum.ts';
 
 /** Bytes of a record header (length, CRC-32, LSN). */
@@ -22,13 +23,14 @@ export interface WalRecord {
   payload: Uint8Array;
 }
 
-/** Encodes `records` back to back into one new buffer (one write for a whole group-commit batch). */
+/** Encodes `records` back to back into one buffer (one write for a whole group-commit batch; a small batch is a region of a shared slab, see ../byte-slab.ts). */
 export function encodeRecords(records: readonly WalRecord[]): Uint8Array {
   let total = 0;
   for (const r of records) total += RECORD_HEADER_BYTES + r.payload.byteLength;
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
-  let off = 0;
+  const c = carveBytes(total); // a small batch comes from a shared slab (see ../byte-slab.ts)
+  const out = c.bytes;
+  const view = c.view;
+  let off = c.offset;
   for (const r of records) {
     view.setUint32(off, r.payload.byteLength, true);
     view.setBigUint64(off + 8, r.lsn, true);
@@ -36,7 +38,7 @@ export function encodeRecords(records: readonly WalRecord[]): Uint8Array {
     view.setUint32(off + 4, recordCrc(out, off, r.payload.byteLength), true);
     off += RECORD_HEADER_BYTES + r.payload.byteLength;
   }
-  return out;
+  return regionOf(c, total);
 }
 
 /** The outcome of reading one record at an offset: the record and where the next one starts, or why it is invalid. */
