@@ -124,8 +124,7 @@ export class RaftGroup {
     const stopped = this.#stoppedError();
     if (stopped !== null) return Promise.reject(stopped);
     const seq = ++this.#readSeq;
-    const ctx = new Uint8Array(8);
-    new DataView(ctx.buffer).setFloat64(0, seq, true);
+    const ctx = readContext(seq);
     try {
       this.#node.readIndex(ctx);
     } catch (err) {
@@ -480,6 +479,18 @@ export class RaftGroup {
   }
 }
 
+/** The read-index context of read number `seq`: its 8 bytes, little-endian (an on-heap array: no DataView). */
+function readContext(seq: number): Uint8Array {
+  const ctx = new Uint8Array(8);
+  let x = seq;
+  for (let i = 0; i < 8; i++) {
+    ctx[i] = x % 256;
+    x = Math.floor(x / 256);
+  }
+  return ctx;
+}
+
+/** The map key of a read-index context: its bytes as a Latin-1 string. */
 function key(ctx: Uint8Array): string {
-  return Array.from(ctx, (b) => b.toString(16).padStart(2, '0')).join('');
+  return String.fromCharCode.apply(null, ctx as unknown as number[]);
 }
