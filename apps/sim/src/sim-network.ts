@@ -4,6 +4,7 @@
  * partitions and clogged links (DESIGN.md, "Testing"), every choice drawn from one seeded stream.
  */
 import type { Network, NodeId, Random } from '@shoal/actors';
+import { copyBytes } from '@shoal/actors';
 import { chance, exponential } from './random-tree.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { Trace } from './trace.ts';
@@ -166,11 +167,11 @@ export class SimNetwork {
       return;
     }
     // each scheduled copy is handed over to its receiver as is: nothing else references it
-    this.#schedule(from, to, id, bytes.slice());
+    this.#schedule(from, to, id, copyBytes(bytes));
     if (chance(this.#random, this.#faults.duplicateRate)) {
       this.stats.duplicated++;
       this.#trace.record(now, from, 'duplicate', `->${to} #${id}`);
-      this.#schedule(from, to, id, bytes.slice());
+      this.#schedule(from, to, id, copyBytes(bytes));
     }
   }
 

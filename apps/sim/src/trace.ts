@@ -24,8 +24,9 @@ export class Trace {
   readonly #tailSize: number;
   #lines: string[] = [];
   #count = 0;
-  /** Lines not yet fed to the hash (hashing in batches gives the same digest, faster). */
-  #unhashed = '';
+  /** Lines not yet fed to the hash (hashing in batches gives the same digest, faster; one join per batch, not a rope of += pieces). */
+  #unhashed: string[] = [];
+  #unhashedChars = 0;
   /** The time column of the last line and the time it shows (several lines share one instant). */
   #lastTimeMs = Number.NaN;
   #lastTimeColumn = '';
@@ -56,9 +57,9 @@ export class Trace {
       this.#nodeColumns.set(node, nodeColumn);
     }
     const line = `${this.#lastTimeColumn} ${nodeColumn} ${kind} ${detail}`;
-    this.#unhashed += line;
-    this.#unhashed += '\n';
-    if (this.#unhashed.length > 65_536) this.#flush();
+    this.#unhashed.push(line);
+    this.#unhashedChars += line.length;
+    if (this.#unhashedChars > 65_536) this.#flush();
     this.#count++;
     this.#lines.push(line);
     if (!this.#keepAll && this.#lines.length > 2 * this.#tailSize) this.#lines = this.#lines.slice(-this.#tailSize);
@@ -71,8 +72,11 @@ export class Trace {
   }
 
   #flush(): void {
-    this.#hash.update(this.#unhashed);
-    this.#unhashed = '';
+    if (this.#unhashed.length === 0) return;
+    this.#unhashed.push(''); // every line followed by '\n'
+    this.#hash.update(this.#unhashed.join('\n'));
+    this.#unhashed = [];
+    this.#unhashedChars = 0;
   }
 
   /** The last `n` (default: the tail size) lines recorded. */
