@@ -45,6 +45,7 @@ export interface RaftGroupObserver {
 
 /** Options of `openRaftGroup`. */
 export interface RaftGroupOptions {
+  /** The node's environment: its timers tick the group, its disk holds `dir`, its random draws election timeouts. */
   env: Env;
   /** Directory of the group's state on `env.disk` (non-empty). */
   dir: string;
@@ -52,7 +53,9 @@ export interface RaftGroupOptions {
   id: NodeId;
   /** Membership of a NEW group (ignored when `dir` already holds state). */
   confState?: ConfState;
+  /** Where outgoing Raft messages go (peers by Raft node id). */
   transport: RaftTransport;
+  /** The replicated state machine the group applies committed entries to. */
   stateMachine: RaftStateMachine;
   /** Milliseconds per Raft tick; default 100. */
   tickMs?: number;
@@ -60,9 +63,13 @@ export interface RaftGroupOptions {
   electionTicks?: number;
   /** Heartbeat interval in ticks; default 1. */
   heartbeatTicks?: number;
+  /** Pre-vote before elections (Raft thesis §9.6); default as `RaftConfig.preVote`. */
   preVote?: boolean;
+  /** Leaders step down without a heard-from quorum each election timeout (thesis §6.2); default as `RaftConfig.checkQuorum`. */
   checkQuorum?: boolean;
+  /** Most entry bytes per append message; default as `RaftConfig.maxSizePerMsg`. */
   maxSizePerMsg?: number;
+  /** Most append messages in flight per follower (flow control); default as `RaftConfig.maxInflightMsgs`. */
   maxInflightMsgs?: number;
   /**
    * Testing hook, off by default: planted defects. The Raft library's (`RAFT_LIBRARY_MUTATIONS`)
@@ -82,7 +89,10 @@ export interface RaftGroupOptions {
   segmentBytes?: number;
 }
 
-/** A snapshot of the group's progress. */
+/**
+ * A snapshot of the group's progress: this node's `id`, its current `term`, the known leader
+ * `lead` (0 = none), its role `state`, and the commit, applied and last log indexes.
+ */
 export interface RaftGroupStatus {
   id: NodeId;
   term: number;
